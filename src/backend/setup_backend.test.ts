@@ -1,0 +1,67 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { backendLoaders, wasmPaths } from '../../test/support/browser_assets.js';
+import { backendsUnderTest, useBackend } from '../../test/support/backends.js';
+import { BackendError, InvalidArgumentError, setupBackend } from '../index.js';
+import { isNode } from './platform.js';
+
+const assets = () => ({ wasmPaths: wasmPaths(), loaders: backendLoaders() });
+
+describe('setupBackend', () => {
+  it('picks the fastest installed backend by default', async () => {
+    const info = await setupBackend(assets());
+    // Node here has no tfjs-node (it cannot be installed offline), so wasm wins; Chromium with a
+    // SwiftShader adapter exposes WebGPU, the first browser choice.
+    expect(info.name).toBe(isNode() ? 'wasm' : 'webgpu');
+    expect(info.platform).toBe(isNode() ? 'node' : 'browser');
+    expect(info.canTrain).toBe(true);
+    expect(tf.getBackend()).toBe(info.name);
+  });
+
+  it.each(backendsUnderTest())('sets up %s exactly when asked and reports what it can do', async (name) => {
+    const info = await setupBackend({ prefer: name, ...assets() });
+    expect(info.name).toBe(name);
+    expect(tf.getBackend()).toBe(name);
+    expect(info.gpu).toBe(name === 'webgl' || name === 'webgpu');
+    expect(info.addedKernels.length > 0).toBe(name === 'wasm');
+    // A real computation on it: 2×2 matmul against the hand-computed product.
+    const product = tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5, 6], [7, 8]]));
+    expect(Array.from(await product.data())).toEqual([19, 22, 43, 50]);
+    tf.dispose(product);
+  });
+
+  it('takes the first backend of a list that works, and says why it skipped the others', async () => {
+    const info = await setupBackend({ prefer: ['tensorflow', 'cpu'], ...assets() });
+    expect(info.name).toBe('cpu');
+    expect(info.skipped.map((s) => s.name)).toEqual(['tensorflow']);
+    expect(info.skipped[0]!.reason).toMatch(/tfjs-node/);
+  });
+
+  it('throws a BackendError naming a backend that is not installed and listing those that are', async () => {
+    const error = await setupBackend({ prefer: 'tensorflow', ...assets() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendError);
+    const e = error as BackendError;
+    expect(e.backend).toBe('tensorflow');
+    expect(e.message).toMatch(/Backend 'tensorflow' could not be set up/);
+    expect(e.message).toMatch(/npm i @tensorflow\/tfjs-node-gpu/);
+    expect(e.available).toEqual(expect.arrayContaining(['wasm', 'cpu']));
+    expect(e.available).not.toContain('tensorflow');
+  });
+
+  it('rejects unknown and empty preferences with an InvalidArgumentError', async () => {
+    const unknown = await setupBackend({ prefer: 'cuda' as never }).catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(InvalidArgumentError);
+    expect((unknown as InvalidArgumentError).argument).toBe('prefer');
+    expect((unknown as Error).message).toBe(
+      "setupBackend: unknown backend 'cuda'. Valid names: tensorflow, webgpu, webgl, wasm, cpu.",
+    );
+    await expect(setupBackend({ prefer: [] })).rejects.toThrow(InvalidArgumentError);
+  });
+
+  it('is idempotent: switching back and forth keeps working', async () => {
+    await useBackend('wasm');
+    await useBackend('cpu');
+    await useBackend('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+  });
+});

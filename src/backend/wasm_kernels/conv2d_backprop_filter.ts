@@ -1,0 +1,117 @@
+import {
+  type Conv2DBackpropFilterAttrs,
+  type Conv2DBackpropFilterInputs,
+  type KernelBackend,
+  type KernelConfig,
+  type KernelFunc,
+  type NamedAttrMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { convGeometry } from './conv_info.js';
+import { KernelScope } from './kernel_scope.js';
+
+/** Below this many input channels, taps are stacked into one product (a product of height Ci is slow). */
+const STACK_TAPS_BELOW_CHANNELS = 32;
+
+/**
+ * Filter gradient of a 2-D convolution, built from the backend's own Conv2D (XNNPACK GEMM on wasm).
+ *
+ * dW[kh, kw, ci, co] = Σ_{b, oh, ow} x[b, oh·sh + kh − top, ow·sw + kw − left, ci] · dy[b, oh, ow, co].
+ * For each filter tap (kh, kw) this is one matrix product X_tapᵀ · dY with inner size P = B·OH·OW, run
+ * as a 1×1 convolution of X_tapᵀ (seen as [Ci, 1, 1, P]) with dy (seen as a [1, 1, P, Co] filter); the
+ * filter operand is the same tensor for every tap, so the backend packs it once.
+ *
+ * x is split once into its stride phases, each laid out [Ci, B, Hq, Wq], so every tap is a contiguous
+ * slice of one phase (wasm's StridedSlice is 5× slower than Slice, and its rank-6 kernels are slower
+ * still, so everything stays rank 4); a 1×1 filter needs no slice at all.
+ */
+export function conv2DBackpropFilterFromConv(
+  x: TensorInfo,
+  dy: TensorInfo,
+  attrs: NamedAttrMap,
+  backend: KernelBackend,
+  backendName: string,
+): TensorInfo {
+  const { dataFormat, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
+  const scope = new KernelScope(backend, backendName);
+  let result: TensorInfo | undefined;
+  try {
+    const channelsFirst = dataFormat === 'NCHW';
+    const xNhwc = channelsFirst ? scope.transpose(x, [0, 2, 3, 1]) : x;
+    const dyNhwc = channelsFirst ? scope.transpose(dy, [0, 2, 3, 1]) : dy;
+    const g = convGeometry(xNhwc.shape, filterShape, attrs);
+    const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = g;
+    const rows = g.batch * g.outHeight * g.outWidth;
+
+    // Pad (or crop) x so each spatial axis holds whole stride periods: Hq = OH + ⌊(KH − 1) / sh⌋.
+    const hq = g.outHeight + Math.floor((kh - 1) / sh);
+    const wq = g.outWidth + Math.floor((kw - 1) / sw);
+    const xPadded = scope.padOrCrop(xNhwc, [
+      [0, 0],
+      [g.padTop, hq * sh - g.padTop - g.inHeight],
+      [g.padLeft, wq * sw - g.padLeft - g.inWidth],
+      [0, 0],
+    ]);
+    const phases = new Map<number, TensorInfo>();
+    const phase = (ph: number, pw: number) => {
+      const key = ph * sw + pw;
+      if (!phases.has(key)) phases.set(key, extractPhase(scope, xPadded, ph, pw, sh, sw));
+      return phases.get(key)!;
+    };
+    const dyFilter = scope.reshape(dyNhwc, [1, 1, rows, g.outChannels]);
+
+    const taps: TensorInfo[] = [];
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const tap = sliceIfNeeded(
+          scope,
+          phase(i % sh, j % sw),
+          [0, 0, Math.floor(i / sh), Math.floor(j / sw)],
+          [g.inChannels, g.batch, g.outHeight, g.outWidth],
+        );
+        taps.push(scope.reshape(tap, [g.inChannels, 1, 1, rows]));
+      }
+    }
+    const product = (lhs: TensorInfo) =>
+      scope.run('Conv2D', { x: lhs, filter: dyFilter }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 });
+    let stacked: TensorInfo;
+    if (taps.length === 1) {
+      stacked = product(taps[0]!);
+    } else if (g.inChannels < STACK_TAPS_BELOW_CHANNELS) {
+      stacked = product(scope.run('Concat', taps as never, { axis: 0 }));
+    } else {
+      stacked = scope.run('Concat', taps.map(product) as never, { axis: 0 });
+    }
+    result = scope.reshape(stacked, [...filterShape]);
+    return result;
+  } finally {
+    scope.dispose(result);
+  }
+}
+
+/** Rows ph, ph + sh, … and columns pw, pw + sw, … of x [B, Hq·sh, Wq·sw, C], as [C, B, Hq, Wq]. */
+function extractPhase(scope: KernelScope, x: TensorInfo, ph: number, pw: number, sh: number, sw: number) {
+  const [b, h, w, c] = x.shape as [number, number, number, number];
+  const hq = h / sh;
+  const wq = w / sw;
+  const grid = scope.reshape(x, [b * hq, sh, wq, sw * c]);
+  const picked = sliceIfNeeded(scope, grid, [0, ph, 0, pw * c], [b * hq, 1, wq, c]);
+  return scope.transpose(scope.reshape(picked, [b, hq, wq, c]), [3, 0, 1, 2]);
+}
+
+function sliceIfNeeded(scope: KernelScope, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
+  const whole = begin.every((b) => b === 0) && size.every((s, i) => s === x.shape[i]);
+  return whole ? x : scope.run('Slice', { x }, { begin, size });
+}
+
+const conv2DBackpropFilter: KernelFunc = ({ inputs, attrs, backend }) => {
+  const { x, dy } = inputs as unknown as Conv2DBackpropFilterInputs;
+  return conv2DBackpropFilterFromConv(x!, dy!, attrs ?? {}, backend as KernelBackend, 'wasm');
+};
+
+/** `Conv2DBackpropFilter` for the wasm backend, which ships none. */
+export const wasmConv2DBackpropFilterConfig: KernelConfig = {
+  kernelName: 'Conv2DBackpropFilter',
+  backendName: 'wasm',
+  kernelFunc: conv2DBackpropFilter,
+};
