@@ -45,6 +45,8 @@ export interface ReferenceNetArgs {
   width?: number;
   /** Blocks per stage; ResNet-50 is [3, 4, 6, 3]. */
   blocks?: number[];
+  /** Dropout rate where the published net has dropout (0 makes gradients deterministic). */
+  dropout?: number;
 }
 
 /** ResNet-50 (v1, keras.applications layout) with a softmax head. */
@@ -69,7 +71,7 @@ export function resnetShaped({ inputSize, classes, width = 1, blocks = [3, 4, 6,
 }
 
 /** VGG-style stack: 3×3 convs, 2×2 max-pools, dropout between dense layers. */
-export function vggShaped({ inputSize, classes, width = 1, blocks = [2, 2, 3, 3, 3] }: ReferenceNetArgs): tfl.LayersModel {
+export function vggShaped({ inputSize, classes, width = 1, blocks = [2, 2, 3, 3, 3], dropout = 0.5 }: ReferenceNetArgs): tfl.LayersModel {
   const input = tfl.input({ shape: [inputSize, inputSize, 3] });
   let x: tfl.SymbolicTensor = input;
   blocks.forEach((count, stage) => {
@@ -82,7 +84,7 @@ export function vggShaped({ inputSize, classes, width = 1, blocks = [2, 2, 3, 3,
   });
   x = tfl.layers.flatten().apply(x) as tfl.SymbolicTensor;
   x = tfl.layers.dense({ units: ch(4096, width), activation: 'relu', name: 'fc1' }).apply(x) as tfl.SymbolicTensor;
-  x = tfl.layers.dropout({ rate: 0.5 }).apply(x) as tfl.SymbolicTensor;
+  x = tfl.layers.dropout({ rate: dropout }).apply(x) as tfl.SymbolicTensor;
   const out = tfl.layers.dense({ units: classes, activation: 'softmax', name: 'predictions' }).apply(x) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: out });
 }
@@ -97,7 +99,7 @@ class LocalResponseNorm extends tfl.layers.Layer {
 }
 
 /** AlexNet-style: 11×11 stride-4 stem, LRN, overlapping 3×3 max-pools, dropout. */
-export function alexnetShaped({ inputSize, classes, width = 1 }: ReferenceNetArgs): tfl.LayersModel {
+export function alexnetShaped({ inputSize, classes, width = 1, dropout = 0.5 }: ReferenceNetArgs): tfl.LayersModel {
   const input = tfl.input({ shape: [inputSize, inputSize, 3] });
   let x = tfl.layers.conv2d({ filters: ch(64, width), kernelSize: 11, strides: 4, padding: 'same', activation: 'relu' }).apply(input) as tfl.SymbolicTensor;
   x = new LocalResponseNorm({}).apply(x) as tfl.SymbolicTensor;
@@ -106,14 +108,14 @@ export function alexnetShaped({ inputSize, classes, width = 1 }: ReferenceNetArg
   x = tfl.layers.maxPooling2d({ poolSize: 3, strides: 2 }).apply(x) as tfl.SymbolicTensor;
   x = tfl.layers.conv2d({ filters: ch(384, width), kernelSize: 3, padding: 'same', activation: 'relu' }).apply(x) as tfl.SymbolicTensor;
   x = tfl.layers.flatten().apply(x) as tfl.SymbolicTensor;
-  x = tfl.layers.dropout({ rate: 0.5 }).apply(x) as tfl.SymbolicTensor;
+  x = tfl.layers.dropout({ rate: dropout }).apply(x) as tfl.SymbolicTensor;
   x = tfl.layers.dense({ units: ch(256, width), activation: 'relu' }).apply(x) as tfl.SymbolicTensor;
   const out = tfl.layers.dense({ units: classes, activation: 'softmax' }).apply(x) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: out });
 }
 
 /** GoogLeNet-style: inception blocks (parallel 1×1 / 3×3 / 5×5 / pool branches, concatenated), LRN, avg-pool head. */
-export function googlenetShaped({ inputSize, classes, width = 1 }: ReferenceNetArgs): tfl.LayersModel {
+export function googlenetShaped({ inputSize, classes, width = 1, dropout = 0.4 }: ReferenceNetArgs): tfl.LayersModel {
   const conv = (x: tfl.SymbolicTensor, f: number, k: number, s = 1) =>
     tfl.layers.conv2d({ filters: ch(f, width), kernelSize: k, strides: s, padding: 'same', activation: 'relu' }).apply(x) as tfl.SymbolicTensor;
   const inception = (x: tfl.SymbolicTensor, f1: number, f3r: number, f3: number, f5r: number, f5: number, fp: number) => {
@@ -131,7 +133,7 @@ export function googlenetShaped({ inputSize, classes, width = 1 }: ReferenceNetA
   x = tfl.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' }).apply(x) as tfl.SymbolicTensor;
   x = inception(x, 128, 128, 192, 32, 96, 64);
   x = tfl.layers.globalAveragePooling2d({}).apply(x) as tfl.SymbolicTensor;
-  x = tfl.layers.dropout({ rate: 0.4 }).apply(x) as tfl.SymbolicTensor;
+  x = tfl.layers.dropout({ rate: dropout }).apply(x) as tfl.SymbolicTensor;
   const out = tfl.layers.dense({ units: classes, activation: 'softmax' }).apply(x) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: out });
 }
