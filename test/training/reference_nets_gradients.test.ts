@@ -33,7 +33,7 @@ function lossGradients(f: Fixture): { names: string[]; grads: tf.Tensor[] } {
     return tf.neg(tf.mean(tf.sum(tf.mul(f.y, tf.log(tf.add(p, 1e-7))), -1))) as tf.Scalar;
   });
   value.dispose();
-  const names = f.model.trainableWeights.map((w) => w.read().name);
+  const names = f.model.trainableWeights.map((w) => (w.read() as tf.Variable).name);
   return { names, grads: names.map((n) => grads[n]!) };
 }
 
