@@ -9,10 +9,11 @@ export {
   type BackendInfo,
   type BackendLoader,
   type BackendName,
-  registerWasmTrainingKernels,
+  registerTrainingKernels,
   type SetupBackendArgs,
   setupBackend,
-  WASM_TRAINING_KERNELS,
+  TRAINING_KERNELS,
+  type TrainingKernelBackend,
 } from './backend/index.js';
 export {
   BackendError,

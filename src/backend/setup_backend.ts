@@ -11,7 +11,7 @@ import {
 } from './backend_names.js';
 import { type BackendLoader, loadBackend } from './load_backend.js';
 import { isNode } from './platform.js';
-import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm_kernels/register.js';
+import { registerTrainingKernels, TRAINING_KERNELS } from './training_kernels/register.js';
 
 /** Arguments of {@link setupBackend}. */
 export interface SetupBackendArgs {
@@ -47,7 +47,7 @@ export interface BackendInfo {
   gpu: boolean;
   /** Gradients are registered and every kernel a conv net's backward pass needs is present. */
   canTrain: boolean;
-  /** Kernels fundus-kit added or replaced on this backend (wasm: the training kernels). */
+  /** Kernels fundus-kit added or replaced on this backend (see {@link TRAINING_KERNELS}). */
   addedKernels: string[];
   /** Backends tried before this one, with why they were not used. */
   skipped: { name: BackendName; reason: string }[];
@@ -55,8 +55,8 @@ export interface BackendInfo {
 
 /**
  * Chooses, loads and initialises the fastest TF.js backend that is installed, and makes it able to
- * train: on wasm it registers the convolution gradient kernels TF.js lacks (see
- * {@link registerWasmTrainingKernels}).
+ * train: on wasm it registers the convolution gradient kernels TF.js lacks, and on wasm and cpu it
+ * replaces slow gradient kernels with fast composites (see {@link registerTrainingKernels}).
  *
  * @example
  * ```ts
@@ -117,10 +117,8 @@ async function tryBackend(name: BackendName, args: SetupBackendArgs): Promise<st
   if (findBackendFactory(name) === null) {
     return `its package loaded but registered no '${name}' backend on this platform${name === 'webgpu' ? ' (it needs navigator.gpu)' : ''}`;
   }
-  if (name === 'wasm') {
-    configureWasm(loaded.module, args.wasmPaths);
-    registerWasmTrainingKernels();
-  }
+  if (name === 'wasm') configureWasm(loaded.module, args.wasmPaths);
+  if (name === 'wasm' || name === 'cpu') registerTrainingKernels(name);
   let ok: boolean;
   try {
     ok = await setBackend(name);
@@ -168,7 +166,7 @@ function describe(
     platform,
     gpu: name === 'webgpu' || name === 'webgl' || (name === 'tensorflow' && tensorflowUsesGpu()),
     canTrain: getGradient('Conv2D') != null && getGradient('Conv2DBackpropInput') != null,
-    addedKernels: name === 'wasm' ? [...WASM_TRAINING_KERNELS] : [],
+    addedKernels: name === 'wasm' || name === 'cpu' ? [...TRAINING_KERNELS[name]] : [],
     skipped,
   };
 }

@@ -8,7 +8,8 @@ import { alexnetShaped, googlenetShaped, resnetShaped, vggShaped } from '../supp
 /**
  * Every kernel the backward pass of our backbones asks for (conv with stride/padding, max/avg pooling,
  * batch-norm in training mode, LRN, concat, dense, softmax cross-entropy) runs on every backend, and the
- * gradient of every weight matches the cpu backend's (TF.js's float32 reference implementation).
+ * gradient of every weight matches the cpu backend's (the plain-JS float32 backend, whose conv gradient
+ * kernels conv_backprop.test.ts checks against float64 loops).
  * Small widths keep the cpu reference fast; dropout is 0 so both runs see the same function.
  */
 const NETS: Record<string, () => tfl.LayersModel> = {

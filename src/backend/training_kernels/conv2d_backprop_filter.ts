@@ -104,14 +104,11 @@ function sliceIfNeeded(scope: KernelScope, x: TensorInfo, begin: number[], size:
   return whole ? x : scope.run('Slice', { x }, { begin, size });
 }
 
-const conv2DBackpropFilter: KernelFunc = ({ inputs, attrs, backend }) => {
-  const { x, dy } = inputs as unknown as Conv2DBackpropFilterInputs;
-  return conv2DBackpropFilterFromConv(x!, dy!, attrs ?? {}, backend as KernelBackend, 'wasm');
-};
-
-/** `Conv2DBackpropFilter` for the wasm backend, which ships none. */
-export const wasmConv2DBackpropFilterConfig: KernelConfig = {
-  kernelName: 'Conv2DBackpropFilter',
-  backendName: 'wasm',
-  kernelFunc: conv2DBackpropFilter,
-};
+/** `Conv2DBackpropFilter` for `backendName`, composed from that backend's Conv2D. */
+export function conv2DBackpropFilterConfig(backendName: string): KernelConfig {
+  const kernelFunc: KernelFunc = ({ inputs, attrs, backend }) => {
+    const { x, dy } = inputs as unknown as Conv2DBackpropFilterInputs;
+    return conv2DBackpropFilterFromConv(x!, dy!, attrs ?? {}, backend as KernelBackend, backendName);
+  };
+  return { kernelName: 'Conv2DBackpropFilter', backendName, kernelFunc };
+}

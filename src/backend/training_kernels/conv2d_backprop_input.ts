@@ -98,14 +98,11 @@ function insertZeros(scope: KernelScope, t: TensorInfo, g: ConvGeometry): Tensor
   return scope.reshape(padded, [b, h * sh, w * sw, c]);
 }
 
-const conv2DBackpropInput: KernelFunc = ({ inputs, attrs, backend }) => {
-  const { dy, filter } = inputs as unknown as Conv2DBackpropInputInputs;
-  return conv2DBackpropInputFromConv(dy!, filter!, attrs ?? {}, backend as KernelBackend, 'wasm');
-};
-
-/** Replaces wasm's scalar-loop `Conv2DBackpropInput` (about 10× slower than its Conv2D). */
-export const wasmConv2DBackpropInputConfig: KernelConfig = {
-  kernelName: 'Conv2DBackpropInput',
-  backendName: 'wasm',
-  kernelFunc: conv2DBackpropInput,
-};
+/** `Conv2DBackpropInput` for `backendName`, composed from that backend's Conv2D. */
+export function conv2DBackpropInputConfig(backendName: string): KernelConfig {
+  const kernelFunc: KernelFunc = ({ inputs, attrs, backend }) => {
+    const { dy, filter } = inputs as unknown as Conv2DBackpropInputInputs;
+    return conv2DBackpropInputFromConv(dy!, filter!, attrs ?? {}, backend as KernelBackend, backendName);
+  };
+  return { kernelName: 'Conv2DBackpropInput', backendName, kernelFunc };
+}
