@@ -36,6 +36,8 @@ export default defineConfig({
           // One fork per file: each file gets its own TF.js engine, and the 2-core CI machine is not oversubscribed.
           pool: 'forks',
           maxWorkers: 2,
+          // Node first, then the browser: the two projects would otherwise fight over 2 cores.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -54,6 +56,7 @@ export default defineConfig({
           ...shared,
           name: 'browser',
           exclude: ['**/*.node.test.ts'],
+          sequence: { groupOrder: 1 },
           browser: {
             enabled: true,
             headless: true,

@@ -58,6 +58,14 @@ describe('setupBackend', () => {
     await expect(setupBackend({ prefer: [] })).rejects.toThrow(InvalidArgumentError);
   });
 
+  it('refuses wasmPaths it cannot apply (wasm registered without a loader) instead of ignoring them', async () => {
+    await setupBackend({ prefer: 'wasm', ...assets() }); // wasm's backend factory is now registered
+    const error = await setupBackend({ prefer: 'wasm', wasmPaths: '/wasm/' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as InvalidArgumentError).argument).toBe('wasmPaths');
+    expect((error as Error).message).toMatch(/pass loaders\.wasm/);
+  });
+
   it('is idempotent: switching back and forth keeps working', async () => {
     await useBackend('wasm');
     await useBackend('cpu');
