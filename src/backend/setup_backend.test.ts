@@ -66,6 +66,28 @@ describe('setupBackend', () => {
     expect((error as Error).message).toMatch(/pass loaders\.wasm/);
   });
 
+  it('uses tfjs-node when it loads, and reports its GPU (stand-in: tfjs-node cannot be installed offline)', async () => {
+    // The real package registers a backend named 'tensorflow' whose instance says whether CUDA is in use;
+    // a cpu backend instance registered under that name takes its place here.
+    const { MathBackendCPU } = await import('@tensorflow/tfjs-backend-cpu');
+    const loadTfjsNode = async () => {
+      tf.registerBackend('tensorflow', () => Object.assign(new MathBackendCPU(), { isUsingGpuDevice: true }));
+    };
+    try {
+      const info = await setupBackend({ prefer: ['tensorflow', 'wasm'], ...assets(), loaders: { ...assets().loaders, tensorflow: loadTfjsNode } });
+      expect(info.name).toBe('tensorflow');
+      expect(info.gpu).toBe(true);
+      expect(info.skipped).toEqual([]);
+      if (isNode()) {
+        const byDefault = await setupBackend({ loaders: { tensorflow: loadTfjsNode } });
+        expect(byDefault.name).toBe('tensorflow'); // first in Node's default order
+      }
+    } finally {
+      tf.removeBackend('tensorflow');
+      await setupBackend({ prefer: 'cpu', ...assets() });
+    }
+  });
+
   it('is idempotent: switching back and forth keeps working', async () => {
     await useBackend('wasm');
     await useBackend('cpu');
