@@ -23,3 +23,4 @@ export {
   ShapeError,
   UnknownArchitectureError,
 } from './errors.js';
+export { IMAGENET_BGR_MEAN, vggPreprocess } from './preprocess/index.js';

@@ -1,0 +1,1 @@
+export { IMAGENET_BGR_MEAN, vggPreprocess } from './vgg_preprocess.js';
