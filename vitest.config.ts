@@ -4,7 +4,8 @@ import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 /** Debian's chromium (apt), or CHROMIUM_PATH. scripts/test.mjs checks it exists before running. */
-const chromium = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
+const chromium =
+  process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
 
 /** Cross-origin isolation (SharedArrayBuffer) so the wasm backend can use its threaded build in the browser. */
 const crossOriginIsolation: Plugin = {

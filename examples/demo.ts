@@ -55,7 +55,13 @@ function makeImages(n: number, seed: number): { x: tf.Tensor4D; y: tf.Tensor2D }
 function buildModel(): tfl.LayersModel {
   return tfl.sequential({
     layers: [
-      tfl.layers.conv2d({ inputShape: [SIZE, SIZE, 3], filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }),
+      tfl.layers.conv2d({
+        inputShape: [SIZE, SIZE, 3],
+        filters: 16,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+      }),
       tfl.layers.maxPooling2d({ poolSize: 2 }),
       tfl.layers.conv2d({ filters: 32, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
       tfl.layers.flatten(),
@@ -66,8 +72,11 @@ function buildModel(): tfl.LayersModel {
 
 async function main(): Promise<void> {
   const backend = await setupBackend();
-  console.log(`backend: ${backend.name} (${backend.platform}${backend.gpu ? ', GPU' : ''}), can train: ${backend.canTrain}`);
-  if (backend.addedKernels.length > 0) console.log(`fundus-kit training kernels: ${backend.addedKernels.join(', ')}`);
+  console.log(
+    `backend: ${backend.name} (${backend.platform}${backend.gpu ? ', GPU' : ''}), can train: ${backend.canTrain}`,
+  );
+  if (backend.addedKernels.length > 0)
+    console.log(`fundus-kit training kernels: ${backend.addedKernels.join(', ')}`);
 
   const train = makeImages(64, 1);
   const test = makeImages(32, 2);
@@ -77,11 +86,14 @@ async function main(): Promise<void> {
   const start = performance.now();
   for (let step = 1; step <= STEPS; step++) {
     const [loss] = (await model.trainOnBatch(train.x, train.y)) as number[];
-    if (step === 1 || step % 10 === 0) console.log(`step ${String(step).padStart(2)}  loss ${loss!.toFixed(4)}`);
+    if (step === 1 || step % 10 === 0)
+      console.log(`step ${String(step).padStart(2)}  loss ${loss!.toFixed(4)}`);
   }
   const msPerStep = (performance.now() - start) / STEPS;
   const [, accuracy] = (model.evaluate(test.x, test.y) as tf.Scalar[]).map((t) => t.dataSync()[0]!);
-  console.log(`held-out accuracy ${(accuracy! * 100).toFixed(1)} % on ${test.x.shape[0]} images; ${msPerStep.toFixed(1)} ms per step (batch 64)`);
+  console.log(
+    `held-out accuracy ${(accuracy! * 100).toFixed(1)} % on ${test.x.shape[0]} images; ${msPerStep.toFixed(1)} ms per step (batch 64)`,
+  );
   tf.dispose([train.x, train.y, test.x, test.y]);
   model.dispose();
 }

@@ -29,7 +29,10 @@ async function tryImport(load: BackendLoader, what: string): Promise<LoadResult>
   try {
     return { ok: true, module: await load() };
   } catch (e) {
-    return { ok: false, reason: `${what} could not be imported (${e instanceof Error ? e.message.split('\n')[0] : String(e)})` };
+    return {
+      ok: false,
+      reason: `${what} could not be imported (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`,
+    };
   }
 }
 

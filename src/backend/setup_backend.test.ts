@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { backendLoaders, wasmPaths } from '../../test/support/browser_assets.js';
 import { backendsUnderTest, useBackend } from '../../test/support/backends.js';
+import { backendLoaders, wasmPaths } from '../../test/support/browser_assets.js';
 import { BackendError, InvalidArgumentError, setupBackend } from '../index.js';
 import { isNode } from './platform.js';
 
@@ -25,7 +25,16 @@ describe('setupBackend', () => {
     expect(info.gpu).toBe(name === 'webgl' || name === 'webgpu');
     expect(info.addedKernels.length > 0).toBe(name === 'wasm' || name === 'cpu');
     // A real computation on it: 2×2 matmul against the hand-computed product.
-    const product = tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5, 6], [7, 8]]));
+    const product = tf.matMul(
+      tf.tensor2d([
+        [1, 2],
+        [3, 4],
+      ]),
+      tf.tensor2d([
+        [5, 6],
+        [7, 8],
+      ]),
+    );
     expect(Array.from(await product.data())).toEqual([19, 22, 43, 50]);
     tf.dispose(product);
   });
@@ -74,7 +83,11 @@ describe('setupBackend', () => {
       tf.registerBackend('tensorflow', () => Object.assign(new MathBackendCPU(), { isUsingGpuDevice: true }));
     };
     try {
-      const info = await setupBackend({ prefer: ['tensorflow', 'wasm'], ...assets(), loaders: { ...assets().loaders, tensorflow: loadTfjsNode } });
+      const info = await setupBackend({
+        prefer: ['tensorflow', 'wasm'],
+        ...assets(),
+        loaders: { ...assets().loaders, tensorflow: loadTfjsNode },
+      });
       expect(info.name).toBe('tensorflow');
       expect(info.gpu).toBe(true);
       expect(info.skipped).toEqual([]);

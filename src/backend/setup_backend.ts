@@ -1,4 +1,11 @@
-import { engine, findBackendFactory, getBackend, getGradient, ready, setBackend } from '@tensorflow/tfjs-core';
+import {
+  engine,
+  findBackendFactory,
+  getBackend,
+  getGradient,
+  ready,
+  setBackend,
+} from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers'; // registers the gradients: tfjs-core alone has none, so nothing could train
 import { BackendError, InvalidArgumentError } from '../errors.js';
 import {
@@ -81,10 +88,16 @@ export async function setupBackend(args: SetupBackendArgs = {}): Promise<Backend
   }
 
   const available = await installedBackends(args.loaders);
-  const asked = order.length === 1 ? `Backend '${order[0]}'` : `None of the backends ${order.map((n) => `'${n}'`).join(', ')}`;
+  const asked =
+    order.length === 1
+      ? `Backend '${order[0]}'`
+      : `None of the backends ${order.map((n) => `'${n}'`).join(', ')}`;
   const details = skipped.map((s) => `${s.name}: ${s.reason}`).join('\n  ');
   const missing = skipped.find((s) => s.reason.startsWith('not installed'));
-  const hint = missing === undefined ? '' : ` To install ${missing.name}: \`npm i ${BACKEND_PACKAGES[missing.name][0]}\`.`;
+  const hint =
+    missing === undefined
+      ? ''
+      : ` To install ${missing.name}: \`npm i ${BACKEND_PACKAGES[missing.name][0]}\`.`;
   throw new BackendError(
     order.join(','),
     `setupBackend: ${asked} could not be set up.\n  ${details}\nInstalled: ${available.join(', ') || 'none'}.${hint}`,
@@ -96,7 +109,11 @@ function preferenceOrder(prefer: SetupBackendArgs['prefer'], platform: 'node' | 
   if (prefer === undefined) return [...(platform === 'node' ? NODE_ORDER : BROWSER_ORDER)];
   const list = typeof prefer === 'string' ? [prefer] : [...prefer];
   if (list.length === 0) {
-    throw new InvalidArgumentError('prefer', 'setupBackend: prefer must name at least one backend, but got [].', prefer);
+    throw new InvalidArgumentError(
+      'prefer',
+      'setupBackend: prefer must name at least one backend, but got [].',
+      prefer,
+    );
   }
   for (const name of list) {
     if (!isBackendName(name)) {
@@ -134,7 +151,10 @@ async function tryBackend(name: BackendName, args: SetupBackendArgs): Promise<st
 
 function configureWasm(module: unknown, wasmPaths: SetupBackendArgs['wasmPaths']): void {
   if (wasmPaths === undefined) return;
-  const m = module as { setWasmPaths?: (p: unknown) => void; default?: { setWasmPaths?: (p: unknown) => void } };
+  const m = module as {
+    setWasmPaths?: (p: unknown) => void;
+    default?: { setWasmPaths?: (p: unknown) => void };
+  };
   const setWasmPaths = m?.setWasmPaths ?? m?.default?.setWasmPaths;
   if (setWasmPaths === undefined) {
     throw new InvalidArgumentError(

@@ -26,17 +26,26 @@ export function imageBatch(fn: string, image: Tensor, channels?: ChannelRule): I
   const shape = image.shape;
   const described = `shape [${shape.join(',')}]`;
   if (shape.length !== 3 && shape.length !== 4) {
-    throw new ShapeError(`${fn}: image must be rank 3 or 4, but got rank ${shape.length} (${described}).`, shape);
+    throw new ShapeError(
+      `${fn}: image must be rank 3 or 4, but got rank ${shape.length} (${described}).`,
+      shape,
+    );
   }
   if (image.dtype !== 'float32' && image.dtype !== 'int32') {
-    throw new ShapeError(`${fn}: image must be float32 or int32, but got ${image.dtype} (${described}).`, shape);
+    throw new ShapeError(
+      `${fn}: image must be float32 or int32, but got ${image.dtype} (${described}).`,
+      shape,
+    );
   }
   if (shape.some((d) => d === 0)) {
     throw new ShapeError(`${fn}: image must not be empty, but got ${described}.`, shape);
   }
   const c = shape[shape.length - 1]!;
   if (channels !== undefined && !channels.includes(c)) {
-    throw new ShapeError(`${fn}: image must have ${channels.join(' or ')} channels, but got ${c} (${described}).`, shape);
+    throw new ShapeError(
+      `${fn}: image must have ${channels.join(' or ')} channels, but got ${c} (${described}).`,
+      shape,
+    );
   }
   const wasRank3 = shape.length === 3;
   const batch = (wasRank3 ? reshape(image, [1, shape[0]!, shape[1]!, shape[2]!]) : image) as Tensor4D;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { type BackendName, setupBackend } from '../../src/index.js';
 import { isNode } from '../../src/backend/platform.js';
+import { type BackendName, setupBackend } from '../../src/index.js';
 import { backendLoaders, wasmPaths } from './browser_assets.js';
 
 /**
@@ -61,7 +61,12 @@ export async function expectNoLeaks<T>(fn: () => T | Promise<T>): Promise<T> {
   const tensors = tf.memory().numTensors;
   const buffers = tf.backend().numDataIds();
   const result = await fn();
-  const kept = result instanceof tf.Tensor ? 1 : Array.isArray(result) ? result.filter((r) => r instanceof tf.Tensor).length : 0;
+  const kept =
+    result instanceof tf.Tensor
+      ? 1
+      : Array.isArray(result)
+        ? result.filter((r) => r instanceof tf.Tensor).length
+        : 0;
   expect(tf.memory().numTensors - kept, 'tensors leaked').toBe(tensors);
   expect(tf.backend().numDataIds() - kept, 'backend buffers leaked').toBe(buffers);
   return result;

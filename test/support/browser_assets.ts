@@ -1,8 +1,8 @@
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import type { SetupBackendArgs } from '../../src/index.js';
 import { isNode } from '../../src/backend/platform.js';
+import type { SetupBackendArgs } from '../../src/index.js';
 
 /**
  * How a Vite app hands the wasm binaries and backend modules to setupBackend — the documented

@@ -24,7 +24,8 @@ export interface Geometry {
 export function geometry({ x, filter, stride, pad }: ConvCase): Geometry {
   const [sh, sw] = typeof stride === 'number' ? [stride, stride] : stride;
   const axis = (size: number, k: number, s: number, explicit?: [number, number]) => {
-    if (explicit) return { out: Math.floor((size + explicit[0] + explicit[1] - k) / s) + 1, before: explicit[0] };
+    if (explicit)
+      return { out: Math.floor((size + explicit[0] + explicit[1] - k) / s) + 1, before: explicit[0] };
     if (pad === 'valid') return { out: Math.ceil((size - k + 1) / s), before: 0 };
     const out = Math.ceil(size / s);
     return { out, before: Math.floor(Math.max((out - 1) * s + k - size, 0) / 2) };

@@ -50,13 +50,21 @@ beforeAll(async () => {
     const f: Fixture = { model, x, y, reference: new Map(), globalNorm: 0 };
     const { names, grads } = lossGradients(f);
     for (let i = 0; i < names.length; i++) f.reference.set(names[i]!, grads[i]!.dataSync() as Float32Array);
-    f.globalNorm = Math.sqrt([...f.reference.values()].reduce((s, g) => s + g.reduce((a, v) => a + v * v, 0), 0));
+    f.globalNorm = Math.sqrt(
+      [...f.reference.values()].reduce((s, g) => s + g.reduce((a, v) => a + v * v, 0), 0),
+    );
     tf.dispose(grads);
     fixtures.set(name, f);
   }
 });
 
-const TOLERANCE: Record<string, number> = { cpu: 1e-6, wasm: 1e-3, tensorflow: 1e-3, webgl: 1e-2, webgpu: 1e-3 };
+const TOLERANCE: Record<string, number> = {
+  cpu: 1e-6,
+  wasm: 1e-3,
+  tensorflow: 1e-3,
+  webgl: 1e-2,
+  webgpu: 1e-3,
+};
 
 describeEachBackend('backward pass of backbone-shaped nets', (backend) => {
   for (const name of Object.keys(NETS)) {

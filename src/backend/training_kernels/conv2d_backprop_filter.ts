@@ -1,11 +1,11 @@
-import {
-  type Conv2DBackpropFilterAttrs,
-  type Conv2DBackpropFilterInputs,
-  type KernelBackend,
-  type KernelConfig,
-  type KernelFunc,
-  type NamedAttrMap,
-  type TensorInfo,
+import type {
+  Conv2DBackpropFilterAttrs,
+  Conv2DBackpropFilterInputs,
+  KernelBackend,
+  KernelConfig,
+  KernelFunc,
+  NamedAttrMap,
+  TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { convGeometry } from './conv_info.js';
 import { KernelScope } from './kernel_scope.js';
@@ -73,7 +73,11 @@ export function conv2DBackpropFilterFromConv(
       }
     }
     const product = (lhs: TensorInfo) =>
-      scope.run('Conv2D', { x: lhs, filter: dyFilter }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 });
+      scope.run(
+        'Conv2D',
+        { x: lhs, filter: dyFilter },
+        { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 },
+      );
     let stacked: TensorInfo;
     if (taps.length === 1) {
       stacked = product(taps[0]!);

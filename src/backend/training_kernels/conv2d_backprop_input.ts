@@ -1,11 +1,11 @@
-import {
-  type Conv2DBackpropInputAttrs,
-  type Conv2DBackpropInputInputs,
-  type KernelBackend,
-  type KernelConfig,
-  type KernelFunc,
-  type NamedAttrMap,
-  type TensorInfo,
+import type {
+  Conv2DBackpropInputAttrs,
+  Conv2DBackpropInputInputs,
+  KernelBackend,
+  KernelConfig,
+  KernelFunc,
+  NamedAttrMap,
+  TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { type ConvGeometry, convGeometry } from './conv_info.js';
 import { KernelScope } from './kernel_scope.js';
@@ -48,10 +48,12 @@ export function conv2DBackpropInputFromConv(
 }
 
 function pointwiseInputGrad(scope: KernelScope, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry) {
-  const wT = scope.reshape(
-    scope.transpose(scope.reshape(filter, [g.inChannels, g.outChannels]), [1, 0]),
-    [1, 1, g.outChannels, g.inChannels],
-  );
+  const wT = scope.reshape(scope.transpose(scope.reshape(filter, [g.inChannels, g.outChannels]), [1, 0]), [
+    1,
+    1,
+    g.outChannels,
+    g.inChannels,
+  ]);
   const small = scope.run('Conv2D', { x: dy, filter: wT }, { ...CONV_ATTRS, pad: 'valid' });
   const spread = insertZeros(scope, small, g);
   return scope.padOrCrop(spread, [

@@ -21,12 +21,24 @@ const CASES: (ConvCase & { label: string })[] = [
   { label: '3×3/2 same', x: [2, 9, 9, 3], filter: [3, 3, 3, 4], stride: 2, pad: 'same' },
   { label: '5×5/2 valid, non-square', x: [1, 13, 11, 5], filter: [5, 5, 5, 3], stride: 2, pad: 'valid' },
   { label: '5×5/1 same (inception)', x: [1, 10, 10, 4], filter: [5, 5, 4, 6], stride: 1, pad: 'same' },
-  { label: '11×11/4 valid (AlexNet stem)', x: [1, 27, 27, 3], filter: [11, 11, 3, 8], stride: 4, pad: 'valid' },
+  {
+    label: '11×11/4 valid (AlexNet stem)',
+    x: [1, 27, 27, 3],
+    filter: [11, 11, 3, 8],
+    stride: 4,
+    pad: 'valid',
+  },
   { label: '11×11/4 same', x: [1, 28, 28, 3], filter: [11, 11, 3, 4], stride: 4, pad: 'same' },
   { label: '7×7/2 same (ResNet stem)', x: [1, 15, 15, 2], filter: [7, 7, 2, 4], stride: 2, pad: 'same' },
   { label: '1×1/2 same (projection)', x: [3, 10, 10, 4], filter: [1, 1, 4, 6], stride: 2, pad: 'same' },
   { label: '1×1/1 valid', x: [2, 8, 8, 16], filter: [1, 1, 16, 8], stride: 1, pad: 'valid' },
-  { label: '3×3 stride [1,2], odd sizes', x: [2, 7, 9, 3], filter: [3, 3, 3, 5], stride: [1, 2], pad: 'same' },
+  {
+    label: '3×3 stride [1,2], odd sizes',
+    x: [2, 7, 9, 3],
+    filter: [3, 3, 3, 5],
+    stride: [1, 2],
+    pad: 'same',
+  },
   { label: '2×2/2 same (even filter)', x: [1, 9, 9, 3], filter: [2, 2, 3, 3], stride: 2, pad: 'same' },
   {
     label: '3×3/1 explicit asymmetric pad',
@@ -40,21 +52,42 @@ const CASES: (ConvCase & { label: string })[] = [
       [0, 0],
     ],
   },
-  { label: '3×3/1 same, 40 channels (per-tap products)', x: [1, 9, 9, 40], filter: [3, 3, 40, 8], stride: 1, pad: 'same' },
+  {
+    label: '3×3/1 same, 40 channels (per-tap products)',
+    x: [1, 9, 9, 40],
+    filter: [3, 3, 40, 8],
+    stride: 1,
+    pad: 'same',
+  },
   { label: '3×3/2 valid, 33 channels', x: [2, 12, 12, 33], filter: [3, 3, 33, 4], stride: 2, pad: 'valid' },
 ];
 
 /** float32 kernels on GPUs accumulate in a different order (and WebGL may use reduced precision). */
-const TOLERANCE: Record<string, number> = { cpu: 1e-5, wasm: 1e-5, tensorflow: 1e-5, webgl: 1e-3, webgpu: 1e-4 };
+const TOLERANCE: Record<string, number> = {
+  cpu: 1e-5,
+  wasm: 1e-5,
+  tensorflow: 1e-5,
+  webgl: 1e-3,
+  webgpu: 1e-4,
+};
 
 describeEachBackend('conv2d gradient kernels', (backend) => {
   for (const c of CASES) {
     it(`Conv2DBackpropFilter and Conv2DBackpropInput: ${c.label}`, async () => {
       const g = geometry(c);
       const dyShape = [c.x[0], g.outH, g.outW, c.filter[3]];
-      const xv = seededValues(c.x.reduce((a, b) => a * b), 1);
-      const wv = seededValues(c.filter.reduce((a, b) => a * b), 2);
-      const dyv = seededValues(dyShape.reduce((a, b) => a * b), 3);
+      const xv = seededValues(
+        c.x.reduce((a, b) => a * b),
+        1,
+      );
+      const wv = seededValues(
+        c.filter.reduce((a, b) => a * b),
+        2,
+      );
+      const dyv = seededValues(
+        dyShape.reduce((a, b) => a * b),
+        3,
+      );
       const [x, w, dy] = [tf.tensor(xv, c.x), tf.tensor(wv, c.filter), tf.tensor(dyv, dyShape)];
 
       const dw = await expectNoLeaks(
@@ -77,8 +110,12 @@ describeEachBackend('conv2d gradient kernels', (backend) => {
       );
       expect(dw.shape).toEqual(c.filter);
       expect(dx.shape).toEqual(c.x);
-      expect(relativeError(await dw.data(), referenceFilterGrad(c, xv, dyv))).toBeLessThan(TOLERANCE[backend]!);
-      expect(relativeError(await dx.data(), referenceInputGrad(c, wv, dyv))).toBeLessThan(TOLERANCE[backend]!);
+      expect(relativeError(await dw.data(), referenceFilterGrad(c, xv, dyv))).toBeLessThan(
+        TOLERANCE[backend]!,
+      );
+      expect(relativeError(await dx.data(), referenceInputGrad(c, wv, dyv))).toBeLessThan(
+        TOLERANCE[backend]!,
+      );
       tf.dispose([x, w, dy, dw, dx]);
     });
   }
@@ -89,13 +126,19 @@ describeEachBackend('conv2d gradient kernels', (backend) => {
     const xv = seededValues(2 * 8 * 8 * 3, 4);
     const wv = seededValues(3 * 3 * 3 * 4, 5);
     const dyv = seededValues(2 * g.outH * g.outW * 4, 6);
-    const [x, w, dy] = [tf.tensor4d(xv, c.x), tf.tensor4d(wv, c.filter), tf.tensor4d(dyv, [2, g.outH, g.outW, 4])];
+    const [x, w, dy] = [
+      tf.tensor4d(xv, c.x),
+      tf.tensor4d(wv, c.filter),
+      tf.tensor4d(dyv, [2, g.outH, g.outW, 4]),
+    ];
     // d/dx, d/dw of Σ conv2d(x, w)·dy are exactly the two backprop kernels applied to dy.
     const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
       tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'), dy)),
     )([x, w]);
     expect(relativeError(await gx!.data(), referenceInputGrad(c, wv, dyv))).toBeLessThan(TOLERANCE[backend]!);
-    expect(relativeError(await gw!.data(), referenceFilterGrad(c, xv, dyv))).toBeLessThan(TOLERANCE[backend]!);
+    expect(relativeError(await gw!.data(), referenceFilterGrad(c, xv, dyv))).toBeLessThan(
+      TOLERANCE[backend]!,
+    );
     tf.dispose([x, w, dy, gx!, gw!]);
   });
 });

@@ -31,7 +31,13 @@ function referenceMatMul(
   return out;
 }
 
-const TOLERANCE: Record<string, number> = { cpu: 1e-5, wasm: 1e-5, tensorflow: 1e-5, webgl: 1e-3, webgpu: 1e-4 };
+const TOLERANCE: Record<string, number> = {
+  cpu: 1e-5,
+  wasm: 1e-5,
+  tensorflow: 1e-5,
+  webgl: 1e-3,
+  webgpu: 1e-4,
+};
 
 describeEachBackend('matMul with transposed operands', (backend) => {
   for (const [transposeA, transposeB] of [
@@ -49,9 +55,9 @@ describeEachBackend('matMul with transposed operands', (backend) => {
       const [a, b] = [tf.tensor3d(av, aShape), tf.tensor3d(bv, bShape)];
       const c = await expectNoLeaks(() => tf.matMul(a, b, transposeA, transposeB));
       expect(c.shape).toEqual([batch, m, n]);
-      expect(relativeError(await c.data(), referenceMatMul(av, aShape, bv, bShape, transposeA, transposeB))).toBeLessThan(
-        TOLERANCE[backend]!,
-      );
+      expect(
+        relativeError(await c.data(), referenceMatMul(av, aShape, bv, bShape, transposeA, transposeB)),
+      ).toBeLessThan(TOLERANCE[backend]!);
       tf.dispose([a, b, c]);
     });
   }

@@ -54,7 +54,8 @@ export function registerTrainingKernels(backend: TrainingKernelBackend): string[
     install(conv2DBackpropInputConfig(backend), done);
     for (const name of ['BatchMatMul', '_FusedMatMul']) {
       const original = getKernel(name, backend);
-      if (original !== undefined && !ours.has(original.kernelFunc)) install(withExplicitTranspose(original), done);
+      if (original !== undefined && !ours.has(original.kernelFunc))
+        install(withExplicitTranspose(original), done);
     }
   }
   return done;
