@@ -1,10 +1,10 @@
 import { defineConfig } from 'tsup';
 
-// One platform-neutral entry: nothing in src/ imports Node built-ins at the top level, so the same
-// files serve Node and browser bundlers. Peer packages stay external so the user's single tfjs
-// instance is the one we register kernels into.
+// Two entries: `index` for browsers and bundlers (no Node built-ins anywhere in its graph) and
+// `index.node` (package.json's `node` condition), which adds file/buffer image I/O through fs and sharp.
+// Peer packages stay external so the user's single tfjs instance is the one we register kernels into.
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: { index: 'src/index.ts', 'index.node': 'src/index.node.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
@@ -12,5 +12,5 @@ export default defineConfig({
   target: 'es2022',
   platform: 'neutral',
   treeshake: true,
-  external: [/^@tensorflow\//],
+  external: [/^@tensorflow\//, /^node:/, 'sharp'],
 });

@@ -1,7 +1,8 @@
 // `npm run smoke` (after `npm run build`): installs the packed package into a throwaway CommonJS project
 // with tfjs-core, tfjs-layers and tfjs-backend-wasm from the registry, as a user would, then checks that
 // both `import` and `require` of fundus-kit set up wasm and can take a conv filter gradient there
-// (Conv2DBackpropFilter, a kernel TF.js's wasm backend lacks and fundus-kit registers).
+// (Conv2DBackpropFilter, a kernel TF.js's wasm backend lacks and fundus-kit registers), and that the Node
+// entry's readImage decodes a PNG.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,12 +43,17 @@ async function main() {
       if (Math.abs(g - want) > 1e-4) throw new Error('dL/dw[' + [a, b, c, o] + '] = ' + g + ', expected ' + want);
     }
   }
-  console.log('OK ' + __FILE + ': backend ' + info.name + ', conv filter gradient matches');
+  // Node entry: readImage decodes through sharp (an optional dependency installed with the package).
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAD0lEQVQImWP4z8DAwPAfAAcAAf/89wURAAAAAElFTkSuQmCC', 'base64');
+  const image = await readImage(png);
+  const pixels = Array.from(await image.data());
+  if (image.shape.join() !== '1,2,3' || pixels.join() !== '255,0,0,0,0,255') throw new Error('readImage gave ' + image.shape + ' ' + pixels);
+  console.log('OK ' + __FILE + ': backend ' + info.name + ', conv filter gradient matches, readImage decodes a PNG');
 }
 main().catch((e) => { console.error(e); process.exit(1); });
 `;
-const esm = `import * as tf from '@tensorflow/tfjs-core';\nimport { setupBackend } from 'fundus-kit';\nconst __FILE = 'esm.mjs';`;
-const cjs = `const tf = require('@tensorflow/tfjs-core');\nconst { setupBackend } = require('fundus-kit');\nconst __FILE = 'cjs.cjs';`;
+const esm = `import * as tf from '@tensorflow/tfjs-core';\nimport { readImage, setupBackend } from 'fundus-kit';\nconst __FILE = 'esm.mjs';`;
+const cjs = `const tf = require('@tensorflow/tfjs-core');\nconst { readImage, setupBackend } = require('fundus-kit');\nconst __FILE = 'cjs.cjs';`;
 
 const started = Date.now();
 const dir = mkdtempSync(join(tmpdir(), 'fundus-kit-smoke-'));

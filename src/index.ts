@@ -23,4 +23,13 @@ export {
   ShapeError,
   UnknownArchitectureError,
 } from './errors.js';
+export {
+  type BrowserImageSource,
+  DEFAULT_MAX_PIXELS,
+  type ReadImageArgs,
+  readImage,
+  type ToBlobArgs,
+  toBlob,
+  toCanvas,
+} from './io/index.js';
 export { IMAGENET_BGR_MEAN, vggPreprocess } from './preprocess/index.js';

@@ -1,0 +1,9 @@
+/**
+ * fundus-kit for Node: everything in the browser entry (src/index.ts, the one list of the public
+ * surface), with Node's own image I/O (files and buffers through sharp) in place of the browser's.
+ * package.json's `node` export condition selects this file, so `fs` and sharp never reach a browser bundle.
+ * @packageDocumentation
+ */
+// biome-ignore lint/performance/noReExportAll: the browser entry is the single list; this entry only swaps I/O.
+export * from './index.js';
+export { type NodeImageSource, readImage, type WriteImageArgs, writeImage } from './io/node/index.js';
