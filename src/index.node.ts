@@ -4,6 +4,5 @@
  * package.json's `node` export condition selects this file, so `fs` and sharp never reach a browser bundle.
  * @packageDocumentation
  */
-// biome-ignore lint/performance/noReExportAll: the browser entry is the single list; this entry only swaps I/O.
 export * from './index.js';
 export { type NodeImageSource, readImage, type WriteImageArgs, writeImage } from './io/node/index.js';
