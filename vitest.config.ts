@@ -47,6 +47,7 @@ export default defineConfig({
           include: [
             '@tensorflow/tfjs-core',
             '@tensorflow/tfjs-layers',
+            '@tensorflow/tfjs-data',
             '@tensorflow/tfjs-backend-cpu',
             '@tensorflow/tfjs-backend-webgl',
             '@tensorflow/tfjs-backend-webgpu',

@@ -70,7 +70,7 @@ try {
     join(dir, 'package.json'),
     JSON.stringify({ name: 'smoke', private: true, type: 'commonjs' }),
   );
-  const deps = ['core', 'layers', 'backend-wasm'].map((p) => `@tensorflow/tfjs-${p}@${TFJS}`);
+  const deps = ['core', 'layers', 'data', 'backend-wasm'].map((p) => `@tensorflow/tfjs-${p}@${TFJS}`);
   sh(
     'npm',
     [
