@@ -142,3 +142,19 @@ describeEachBackend('conv2d gradient kernels', (backend) => {
     tf.dispose([x, w, dy, gx!, gw!]);
   });
 });
+
+describeEachBackend('conv2d gradients in NCHW (channels-first convs: cpu only, wasm has no channels-first Conv2D)', () => {
+  it('equal the NHWC gradients (which the float64 reference checks) transposed', async () => {
+    const x = tf.tensor4d(seededValues(2 * 3 * 8 * 8, 41), [2, 3, 8, 8]);
+    const w = tf.tensor4d(seededValues(3 * 3 * 3 * 4, 42), [3, 3, 3, 4]);
+    const loss = (format: 'NCHW' | 'NHWC') => (a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same', format)));
+    const [dxFirst, dwFirst] = tf.grads(loss('NCHW'))([x, w]);
+    const xLast = tf.transpose(x, [0, 2, 3, 1]);
+    const [dxLast, dwLast] = tf.grads(loss('NHWC'))([xLast, w]);
+    const dxBack = tf.transpose(dxLast!, [0, 3, 1, 2]);
+    expect(relativeError(await dwFirst!.data(), await dwLast!.data())).toBeLessThan(1e-6);
+    expect(relativeError(await dxFirst!.data(), await dxBack.data())).toBeLessThan(1e-6);
+    tf.dispose([x, w, xLast, dxFirst!, dwFirst!, dxLast!, dwLast!, dxBack]);
+  });
+}, ['cpu']);
