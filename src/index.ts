@@ -32,4 +32,4 @@ export {
   toBlob,
   toCanvas,
 } from './io/index.js';
-export { IMAGENET_BGR_MEAN, vggPreprocess } from './preprocess/index.js';
+export { compose, IMAGENET_BGR_MEAN, type ImageTransform, vggPreprocess } from './preprocess/index.js';
