@@ -1,5 +1,6 @@
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '../../errors.js';
+import { sharedIdentity, withBroadcastTile, withLeadingAxisReduction } from './broadcast_kernels.js';
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter.js';
 import { conv2DBackpropInputConfig } from './conv2d_backprop_input.js';
 import { withExplicitTranspose } from './mat_mul_transposed.js';
@@ -12,12 +13,22 @@ const ours = new WeakSet<object>();
  * - wasm: `Conv2DBackpropFilter`, which it lacks (so any conv layer's backward pass throws without it);
  *   `Conv2DBackpropInput`, replacing its scalar loop (~10× slower than its Conv2D) with its XNNPACK
  *   convolution; `BatchMatMul` and `_FusedMatMul` with transposed operands (a dense layer's backward
- *   pass), which it runs 15-20× slower than the plain product.
+ *   pass), which it runs 15-20× slower than the plain product; and `Sum`/`Mean` over leading axes, broadcast
+ *   `Tile` and `Identity`, which a batch-norm backward pass calls hundreds of times (see broadcast_kernels.ts).
  * - cpu: `Conv2DBackpropFilter`, whose direct loop runs at ~0.01 GFLOP/s, 3-50× slower than the same
  *   gradient composed from the cpu backend's own Conv2D.
  */
 export const TRAINING_KERNELS = {
-  wasm: ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul'],
+  wasm: [
+    'Conv2DBackpropFilter',
+    'Conv2DBackpropInput',
+    'BatchMatMul',
+    '_FusedMatMul',
+    'Sum',
+    'Mean',
+    'Tile',
+    'Identity',
+  ],
   cpu: ['Conv2DBackpropFilter'],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -52,10 +63,17 @@ export function registerTrainingKernels(backend: TrainingKernelBackend): string[
   install(conv2DBackpropFilterConfig(backend), done);
   if (backend === 'wasm') {
     install(conv2DBackpropInputConfig(backend), done);
-    for (const name of ['BatchMatMul', '_FusedMatMul']) {
+    const wrappers: [string, (original: KernelConfig) => KernelConfig][] = [
+      ['BatchMatMul', withExplicitTranspose],
+      ['_FusedMatMul', withExplicitTranspose],
+      ['Sum', withLeadingAxisReduction],
+      ['Mean', withLeadingAxisReduction],
+      ['Tile', withBroadcastTile],
+      ['Identity', sharedIdentity],
+    ];
+    for (const [name, wrap] of wrappers) {
       const original = getKernel(name, backend);
-      if (original !== undefined && !ours.has(original.kernelFunc))
-        install(withExplicitTranspose(original), done);
+      if (original !== undefined && !ours.has(original.kernelFunc)) install(wrap(original), done);
     }
   }
   return done;

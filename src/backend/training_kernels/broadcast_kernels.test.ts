@@ -1,0 +1,71 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { expect, it } from 'vitest';
+import { describeEachBackend, expectNoLeaks } from '../../../test/support/backends.js';
+import { relativeError, seededValues } from '../../../test/support/reference_conv.js';
+
+/**
+ * Sum/Mean over leading axes, broadcasting Tile and Identity — replaced on wasm (see broadcast_kernels.ts) —
+ * against float64 loops, on every backend; plus the cases that must still reach the original kernels.
+ */
+const SHAPE = [3, 4, 5, 6];
+
+function referenceReduce(values: Float32Array, leading: number, mean: boolean): Float64Array {
+  const cols = SHAPE.slice(leading).reduce((a, b) => a * b, 1);
+  const rows = values.length / cols;
+  const out = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c]! += values[r * cols + c]!;
+  return mean ? out.map((v) => v / rows) : out;
+}
+
+describeEachBackend('reductions, tile and identity used by batch-norm gradients', () => {
+  const values = seededValues(3 * 4 * 5 * 6, 51);
+
+  for (const op of ['sum', 'mean'] as const) {
+    it(`${op} over leading axes [0], [0,1], [0,1,2] (and negative axes, keepDims)`, async () => {
+      const x = tf.tensor4d(values, SHAPE as [number, number, number, number]);
+      for (const axes of [[0], [0, 1], [0, 1, 2], [-4, -3, -2]]) {
+        const leading = axes.length;
+        for (const keepDims of [false, true]) {
+          const out = await expectNoLeaks(() => tf[op](x, axes, keepDims));
+          expect(out.shape).toEqual(
+            keepDims ? SHAPE.map((d, i) => (i < leading ? 1 : d)) : SHAPE.slice(leading),
+          );
+          expect(
+            relativeError(await out.data(), referenceReduce(values, leading, op === 'mean')),
+          ).toBeLessThan(1e-5);
+          out.dispose();
+        }
+      }
+      // Not leading axes, all axes, and int32: the original kernels.
+      const inner = tf[op](x, [1, 3]);
+      expect(inner.shape).toEqual([3, 5]);
+      const all = tf[op](x);
+      expect((await all.data())[0]).toBeCloseTo(referenceReduce(values, 4, op === 'mean')[0]!, 3);
+      const ints = tf.tidy(() => tf.sum(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), 0));
+      expect(ints.dtype).toBe('int32');
+      expect(Array.from(await ints.data())).toEqual([4, 6]);
+      tf.dispose([x, inner, all, ints]);
+    });
+  }
+
+  it('tile that repeats size-1 axes (a broadcast), and a general tile', async () => {
+    const v = tf.tensor4d([1, 2, 3], [1, 1, 1, 3]);
+    const tiled = await expectNoLeaks(() => tf.tile(v, [2, 2, 1, 1]));
+    expect(tiled.shape).toEqual([2, 2, 1, 3]);
+    expect(Array.from(await tiled.data())).toEqual([1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3]);
+    const general = tf.tidy(() => tf.tile(tf.tensor2d([1, 2, 3, 4], [2, 2]), [1, 2]));
+    expect(Array.from(await general.data())).toEqual([1, 2, 1, 2, 3, 4, 3, 4]);
+    const ints = tf.tidy(() => tf.tile(tf.tensor2d([7, 8], [1, 2], 'int32'), [2, 1]));
+    expect(ints.dtype).toBe('int32');
+    expect(Array.from(await ints.data())).toEqual([7, 8, 7, 8]);
+    tf.dispose([v, tiled, general, ints]);
+  });
+
+  it('identity shares nothing observable: the copy outlives the original', async () => {
+    const x = tf.tensor1d([1, 2, 3]);
+    const y = tf.engine().runKernel('Identity', { x }, {}) as tf.Tensor;
+    x.dispose();
+    expect(Array.from(await y.data())).toEqual([1, 2, 3]);
+    y.dispose();
+  });
+});
