@@ -1,0 +1,2 @@
+export { augment } from './augment.js';
+export type { AugmentArgs, AugmentRange } from './augment_args.js';
