@@ -4,5 +4,16 @@
  * package.json's `node` export condition selects this file, so `fs` and sharp never reach a browser bundle.
  * @packageDocumentation
  */
+
+export {
+  type FromCsvArgs,
+  type FromFolderArgs,
+  fromCsv,
+  fromFolder,
+  type IdridSample,
+  IMAGE_EXTENSIONS,
+  type ReadIdridSampleArgs,
+  readIdridSample,
+} from './data/node/index.js';
 export * from './index.js';
 export { type NodeImageSource, readImage, type WriteImageArgs, writeImage } from './io/node/index.js';
