@@ -97,4 +97,32 @@ export {
   toCanvas,
 } from './io/index.js';
 export { type AugmentArgs, type AugmentRange, augment } from './preprocess/augment/index.js';
-export { compose, IMAGENET_BGR_MEAN, type ImageTransform, vggPreprocess } from './preprocess/index.js';
+export {
+  type BenGrahamArgs,
+  BT601_LUMA,
+  benGraham,
+  type ClaheArgs,
+  clahe,
+  compose,
+  type GammaArgs,
+  type GaussianBlurArgs,
+  type GreenChannelArgs,
+  type GreyscaleArgs,
+  gamma,
+  gaussianBlur,
+  greenChannel,
+  greyscale,
+  IMAGENET_BGR_MEAN,
+  IMAGENET_MEAN,
+  IMAGENET_STD,
+  type ImageTransform,
+  type NormalizeMode,
+  type NormalizeStats,
+  normalize,
+  type PadToSquareArgs,
+  padToSquare,
+  type ResizeArgs,
+  type ResizeMethod,
+  resize,
+  vggPreprocess,
+} from './preprocess/index.js';
