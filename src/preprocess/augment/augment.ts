@@ -39,7 +39,7 @@ import { sampleAugmentParams } from './sample_params.js';
  *
  * @param image RGB (or any channel count without saturation/hue), values 0-255, [H, W, C] or [N, H, W, C].
  * @param args which transforms and how strong; see {@link AugmentArgs}. Nothing is applied by default.
- * @param masks optional label maps aligned with the image: [H, W] or [H, W, K] for a rank-3 image,
+ * The optional third argument, `masks`: label maps aligned with the image: [H, W] or [H, W, K] for a rank-3 image,
  *   [N, H, W] or [N, H, W, K] for a batch, float32 or int32. They get the image's geometric transform
  *   (nearest neighbour, 0 outside) and no photometric one.
  * @returns the augmented image (float32, 0-255, same shape), or `{image, masks}` when masks are given
