@@ -1,0 +1,97 @@
+/**
+ * `npm run bench`: times fundus-kit's workloads on the wasm and cpu backends, prints a table and
+ * writes bench/results/latest.json. Not part of the tests; see bench/README.md.
+ */
+
+import os from 'node:os';
+import { setupBackend } from '../src/index.js';
+import { parseBenchArgs } from './cli_args.js';
+import { BenchContext, type Row } from './context.js';
+import { backendInfo, machineInfo } from './machine_info.js';
+import { NativeKernels } from './native_kernels.js';
+import { fillRatios } from './ratios.js';
+import { formatTable, writeResults } from './report.js';
+import { runTorchReference, type TorchReference } from './torch_reference.js';
+import { benchConvKernels } from './workloads/conv_kernels.js';
+import { benchMatmul } from './workloads/matmul.js';
+import { benchResnet50 } from './workloads/resnet50.js';
+
+const BACKENDS = ['wasm', 'cpu'] as const;
+/** Workloads with a PyTorch counterpart: the reference only runs when one of them is selected. */
+const WITH_REFERENCE = [
+  'matmul 1024^3',
+  'resnet50 predict bs1',
+  'resnet50 predict bs8',
+  'resnet50 train step bs8',
+];
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const options = parseBenchArgs(process.argv.slice(2));
+  const natives = NativeKernels.capture(); // before setupBackend replaces them
+  const machine = machineInfo();
+  console.log(
+    `fundus-kit bench: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, tfjs ${machine.tfjs.core}` +
+      `, load ${machine.loadAverage.join(' ')}${options.quick ? ' (--quick)' : ''}${options.only === undefined ? '' : ` (--only ${options.only})`}`,
+  );
+
+  const reference = await reference_(options.noReference, (name) =>
+    BACKENDS.some((b) => new BenchContext(b, options, []).selected(name)),
+  );
+
+  const rows: Row[] = [];
+  const backends: Record<string, unknown> = {};
+  for (const name of BACKENDS) {
+    const info = await setupBackend({ prefer: name });
+    backends[name] = { ...(await backendInfo(name)), addedKernels: info.addedKernels };
+    console.log(`${name}: ${JSON.stringify(backends[name])}`);
+    const ctx = new BenchContext(name, options, rows);
+    await benchMatmul(ctx, natives);
+    await benchConvKernels(ctx, natives);
+    await benchResnet50(ctx);
+  }
+  fillRatios(rows, reference);
+
+  console.log(`\n${formatTable(rows)}\n`);
+  console.log(
+    reference.available
+      ? `PyTorch ${reference.torchVersion} (${reference.threads} threads) reference: ${JSON.stringify(reference.figuresMs)}` +
+          `${reference.warning === undefined ? '' : `\nWARNING: ${reference.warning}`}`
+      : `PyTorch reference not available: ${reference.reason}. No torch ratios.`,
+  );
+  const file = writeResults(options.out, {
+    date: new Date().toISOString(),
+    durationS: Math.round((Date.now() - started) / 1000),
+    loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    options,
+    machine,
+    backends,
+    units: { time: 'ms (median and min of the timed runs)', gflops: 'GFLOP/s, multiply-add = 2 FLOP' },
+    reference,
+    results: rows,
+  });
+  const load = os.loadavg()[1]!;
+  if (load > machine.cores / 2) {
+    console.log(
+      `WARNING: 5-minute load average ${load.toFixed(1)} on ${machine.cores} cores: other processes skewed these timings.`,
+    );
+  }
+  const errors = rows.filter((r) => r.error !== undefined).length;
+  console.log(
+    `Wrote ${file} in ${Math.round((Date.now() - started) / 1000)} s${errors ? `; ${errors} ERRORS` : ''}.`,
+  );
+}
+
+async function reference_(disabled: boolean, wanted: (name: string) => boolean): Promise<TorchReference> {
+  if (disabled) return { available: false, reason: 'disabled by --no-reference', figuresMs: {} };
+  if (!WITH_REFERENCE.some(wanted))
+    return { available: false, reason: 'no selected workload has one', figuresMs: {} };
+  console.log('PyTorch reference (shared/anchors/torch_resnet50.py)…');
+  const reference = await runTorchReference();
+  console.log(
+    reference.available ? `  ${JSON.stringify(reference.figuresMs)}` : `  not available: ${reference.reason}`,
+  );
+  return reference;
+}
+
+await main();
