@@ -98,6 +98,20 @@ export {
 } from './io/index.js';
 export { type AugmentArgs, type AugmentRange, augment } from './preprocess/augment/index.js';
 export {
+  type CropToFovArgs,
+  cropToFov,
+  type FovArgs,
+  type FovBox,
+  type FovCircle,
+  type FovCrop,
+  type FovMaskArgs,
+  fovCircle,
+  fovCircleTensor,
+  fovMask,
+  type UncropFromFovArgs,
+  uncropFromFov,
+} from './preprocess/fov/index.js';
+export {
   type BenGrahamArgs,
   BT601_LUMA,
   benGraham,
