@@ -4,8 +4,9 @@ import { InvalidArgumentError } from '../../errors.js';
 export interface FovArgs {
   /**
    * Longest side (pixels) of the working copy the circle is detected on. The image is box-averaged by the
-   * smallest integer factor that brings its longest side to this size or below; the circle is then fitted with
-   * sub-pixel edge positions, so accuracy stays within about a pixel of the working copy. Larger is slower.
+   * smallest integer factor k that brings its longest side to this size or below; edges are then located to a
+   * fraction of a working pixel, so the circle lands within about k/4 input pixels. Smaller is faster: on a
+   * 1024-px photo in Node, 256 takes ~15-20 ms on wasm and ~70-90 ms on cpu, 128 about half that, within ~2 px.
    * @defaultValue 256
    */
   workingSize?: number;

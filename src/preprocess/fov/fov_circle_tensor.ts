@@ -35,6 +35,8 @@ import { fovImageBatch } from './fov_input.js';
  * ```
  * @throws {@link ShapeError} for another rank, channel count or dtype, or an image under 8×8.
  * @throws {@link InvalidArgumentError} for bad `args`.
+ * @see N. Otsu, "A threshold selection method from gray-level histograms", IEEE Trans. SMC 9(1), 1979.
+ * @see I. Kåsa, "A circle fitting procedure and its error analysis", IEEE Trans. Instrum. Meas. 25(1), 1976.
  */
 function fovCircleTensor_<T extends Tensor3D | Tensor4D>(
   image: T,

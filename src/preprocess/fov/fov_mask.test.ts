@@ -13,6 +13,11 @@ import { fovCircle } from './fov_circle.js';
 import { fovCircleTensor } from './fov_circle_tensor.js';
 import { fovMask } from './fov_mask.js';
 
+// Synthetic images on every backend, Node and Chromium. The real photographs (DRIVE's ground-truth masks,
+// EyePACS, IDRiD) are checked in fov_real_photos.node.test.ts: they sit outside the project root, where the
+// browser test server does not serve files (Vite's server.fs.allow), and software WebGL/WebGPU would make 40
+// photos slow.
+//
 // Known circles on the hard surrounds (all 120×150, so one batch per backend keeps the slow software-GPU backends
 // quick): centres and radii off the pixel grid, a dark and vignetted disc, a circle the frame cuts at the top and
 // bottom, JPEG-like block noise.

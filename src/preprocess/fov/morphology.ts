@@ -13,7 +13,7 @@ export function maxFilter(x: Tensor4D, size: number): Tensor4D {
 }
 
 /** Erosion as the complement of the dilated complement (the same padding rule on every backend). */
-export function erode(mask: Tensor4D, size: number): Tensor4D {
+function erode(mask: Tensor4D, size: number): Tensor4D {
   return sub(1, maxFilter(sub(1, mask), size));
 }
 

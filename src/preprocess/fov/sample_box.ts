@@ -5,7 +5,7 @@ import { cast, pad, type Tensor4D, tensor1d, tensor2d, image as tfImage } from '
  * [N, H, W, C] (the window may reach past the frame: those pixels get `fill`), as float32 [N, height, width, C].
  *
  * One `CropAndResize` (nearest) per call: slicing columns and padding take TF.js's cpu backend through a
- * per-element index path, two orders of magnitude slower than this kernel on a 1024-px photo. The sample grid is
+ * per-element index path, over ten times slower than this kernel on a 1024-px photo. The sample grid is
  * contracted towards the frame's centre by 0.1 px over the longest span so that float32 rounding never pushes a
  * frame-edge pixel out of range (which would fill it); every sample stays within 0.1 px of its pixel, and nearest
  * rounding then picks exactly that pixel. Call inside `tidy`.

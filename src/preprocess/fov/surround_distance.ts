@@ -76,13 +76,13 @@ function squaredDistance(small: Tensor4D, surround: Tensor1D): Tensor {
  * Per-channel mean of each corner patch (5 % of the shorter side, at least 1 pixel): [4, C]. One average pool
  * whose stride jumps from one corner to the other gives all four.
  */
-export function cornerMeans(x: Tensor4D): Tensor2D {
+function cornerMeans(x: Tensor4D): Tensor2D {
   const [, h, w, c] = x.shape;
   const s = Math.max(1, Math.round(0.05 * Math.min(h, w)));
   return reshape(avgPool(x, s, [h - s, w - s], 'valid'), [4, c]) as Tensor2D;
 }
 
 /** Median of 4 values along axis 0 (mean of the middle two), without a sort: (Σ − max − min) / 2. */
-export function medianOf4(x: Tensor): Tensor1D {
+function medianOf4(x: Tensor): Tensor1D {
   return div(sub(sub(sum(x, 0), max(x, 0)), min(x, 0)), 2) as Tensor1D;
 }

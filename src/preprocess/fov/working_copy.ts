@@ -11,16 +11,11 @@ export interface WorkingCopy {
 /**
  * Box-averages `batch` by the smallest integer factor that brings its longest side to `workingSize` or below.
  * An integer box average (rather than a bilinear resize) anti-aliases and keeps the coordinate map exact:
- * working pixel centre j ↦ input pixel j·k + (k − 1)/2 (see {@link toInputCoordinate}). Call inside `tidy`.
+ * working pixel centre j ↦ input pixel j·k + (k − 1)/2. Call inside `tidy`.
  */
 export function workingCopy(batch: Tensor4D, workingSize: number): WorkingCopy {
   const [, h, w] = batch.shape;
   const factor = Math.min(Math.max(1, Math.ceil(Math.max(h, w) / workingSize)), Math.min(h, w));
   const x = batch.dtype === 'float32' ? batch : cast(batch, 'float32'); // a float32 cast still copies on wasm
   return { small: factor === 1 ? x : avgPool(x, factor, factor, 'valid'), factor };
-}
-
-/** Maps a working-copy coordinate (pixel centres at integers) to the input's. */
-export function toInputCoordinate(working: number, factor: number): number {
-  return working * factor + (factor - 1) / 2;
 }
