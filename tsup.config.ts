@@ -12,5 +12,5 @@ export default defineConfig({
   target: 'es2022',
   platform: 'neutral',
   treeshake: true,
-  external: [/^@tensorflow\//, /^node:/, 'sharp'],
+  external: [/^@tensorflow\//, /^node:/, 'sharp', /^h5wasm/],
 });
