@@ -1,6 +1,7 @@
 import {
   add,
   cast,
+  fill,
   lessEqual,
   mul,
   op,
@@ -12,6 +13,7 @@ import {
   type Tensor4D,
   tidy,
   where,
+  zerosLike,
 } from '@tensorflow/tfjs-core';
 import { finiteNumber, invalid, positiveNumber } from './check_args.js';
 import { gaussianBlur } from './gaussian_blur.js';
@@ -98,15 +100,18 @@ function benGraham_<T extends Tensor3D | Tensor4D>(image: T, args: BenGrahamArgs
     const out = clipKeepingNaN(add(mul(detail, scale), offset), 0, 255) as Tensor4D;
     if (maskRadius === null) return restore<T>(out);
     const [cy, cx] = center ?? [(h - 1) / 2, (w - 1) / 2];
-    return restore<T>(where(insideCircle(h, w, cy, cx, maskRadius * radius), out, offset));
+    // Condition and fill value at the output's full shape: a broadcasting `where` tiles its inputs first,
+    // which costs more than the whole filter on wasm.
+    const inside = lessEqual(add(distanceSquared(h, w, cy, cx), zerosLike(out)), (maskRadius * radius) ** 2);
+    return restore<T>(where(inside, out, fill(out.shape, offset)));
   });
 }
 
-/** [H, W, 1] booleans: pixel centres within `r` of (cy, cx). Built on the device, nothing uploaded. */
-function insideCircle(h: number, w: number, cy: number, cx: number, r: number) {
+/** [H, W, 1] squared distances of pixel centres from (cy, cx). Built on the device, nothing uploaded. */
+function distanceSquared(h: number, w: number, cy: number, cx: number) {
   const dy2 = reshape(square(sub(range(0, h), cy)), [h, 1, 1]);
   const dx2 = reshape(square(sub(range(0, w), cx)), [1, w, 1]);
-  return lessEqual(add(dy2, dx2), r * r);
+  return add(dy2, dx2);
 }
 
 export const benGraham = op({ benGraham_ });

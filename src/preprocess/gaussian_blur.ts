@@ -1,7 +1,7 @@
-import { cast, op, type Tensor3D, type Tensor4D, tidy, transpose } from '@tensorflow/tfjs-core';
+import { cast, op, type Tensor3D, type Tensor4D, tidy } from '@tensorflow/tfjs-core';
 import { invalid, positiveNumber } from './check_args.js';
 import { imageBatch } from './image_batch.js';
-import { filterRows } from './row_filter.js';
+import { filterAxis } from './row_filter.js';
 
 export interface GaussianBlurArgs {
   /** Standard deviation of the Gaussian in pixels, > 0 (the same along both axes). */
@@ -34,7 +34,7 @@ export function gaussianKernel(sigma: number, ksize: number): Float32Array {
 /**
  * Gaussian blur, like `cv2.GaussianBlur(img, (0, 0), sigma)`: a separable kernel (rows then columns, every
  * channel on its own) with OpenCV's default border BORDER_REFLECT_101 (mirror without repeating the edge), on
- * every backend. Each 1-D pass runs as a blocked convolution (see `filterRows`), not a depthwise one, which is
+ * every backend. Each 1-D pass runs as a blocked convolution (see `filterAxis`), not a depthwise one, which is
  * slow for long kernels on wasm.
  *
  * NaN spreads locally: to the output pixels whose kernel window covers it, and (because of the blocking)
@@ -62,10 +62,8 @@ function gaussianBlur_<T extends Tensor3D | Tensor4D>(image: T, args: GaussianBl
   return tidy(() => {
     const { batch, restore } = imageBatch(fn, image);
     const kernel = gaussianKernel(sigma, ksize);
-    const rows = filterRows(cast(batch, 'float32'), kernel);
-    // Columns: the same row filter on the transposed image.
-    const columns = transpose(filterRows(transpose(rows, [0, 2, 1, 3]), kernel), [0, 2, 1, 3]);
-    return restore<T>(columns);
+    const vertical = filterAxis(cast(batch, 'float32'), 1, kernel);
+    return restore<T>(filterAxis(vertical, 2, kernel));
   });
 }
 
