@@ -5,6 +5,7 @@ import { expect, it } from 'vitest';
 import { describeEachBackend } from '../../test/support/backends.js';
 import { ImageDecodeError, InvalidArgumentError } from '../errors.js';
 import { compose } from '../preprocess/compose.js';
+import { fundusPipeline } from '../preprocess/fundus_pipeline.js';
 import { IMAGENET_BGR_MEAN, vggPreprocess } from '../preprocess/vgg_preprocess.js';
 import { type BuildSpec, buildDataset, type SourceRow } from './build_dataset.js';
 import { DatasetError } from './data_errors.js';
@@ -139,6 +140,36 @@ describeEachBackend('buildDataset (streaming)', () => {
     const { ids } = await drain(ds.dataset);
     // Row 0 is all zeros: BGR minus the ImageNet mean, blue first.
     expect(ids[0]).toBe(Math.round(-IMAGENET_BGR_MEAN[0]));
+  });
+
+  it('takes an async transform (a fundusPipeline) and its image, freeing what it made', async () => {
+    const before = tf.memory().numTensors;
+    const ds = await buildDataset(
+      spec(rows(labels), {
+        shuffle: false,
+        batchSize: 10,
+        transform: fundusPipeline({ size: 4, crop: false, normalize: 'tf' }),
+      }),
+    );
+    const batch = (await (await ds.dataset.iterator()).next()).value as DatasetBatch;
+    expect(batch.xs.shape).toEqual([10, 4, 4, 3]);
+    const xs = await batch.xs.data();
+    // Row 1 is all ones: 1 / 127.5 − 1 after the resize (constant images stay constant).
+    expect(xs[4 * 4 * 3]).toBeCloseTo(1 / 127.5 - 1, 5);
+    tf.dispose(batch);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a plain function returning a promise is refused as a transform failure', async () => {
+    const ds = await buildDataset(
+      spec(rows(labels), {
+        shuffle: false,
+        transform: ((x: tf.Tensor3D) => Promise.resolve(x)) as unknown as (x: tf.Tensor3D) => tf.Tensor3D,
+      }),
+    );
+    const error = await drain(ds.dataset).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatasetError);
+    expect((error as DatasetError).kind).toBe('transform-failed');
   });
 
   it('refuses to batch images of different sizes without size, naming both files', async () => {

@@ -6,18 +6,28 @@ import type { LabelArgs } from './labels.js';
 export type OnError = 'throw' | 'skip';
 
 /**
+ * A dataset's per-image preprocessing: synchronous (`Tensor3D` out), or `async` returning a tensor or an
+ * object with an `image` tensor (a `fundusPipeline`'s result).
+ */
+export type DatasetTransform =
+  | ((image: Tensor3D) => Tensor3D)
+  | ((image: Tensor3D) => Promise<Tensor3D | { image: Tensor3D }>);
+
+/**
  * Arguments every streaming dataset shares (`fromCsv`, `fromFolder`): labels, preprocessing, batching,
  * shuffling, balancing and error handling.
  */
 export interface DatasetArgs extends LabelArgs {
   /**
    * Preprocessing applied to each decoded image (RGB float32 [H, W, 3], 0-255) before batching, e.g. the
-   * package's `fundusPipeline` (the recommended transform) or a `compose(...)` chain. Run inside `tidy`; it
-   * must be synchronous and must not dispose its input (the dataset does). An error it throws stops the
+   * package's `fundusPipeline` (the recommended transform) or a `compose(...)` chain. A synchronous transform
+   * runs inside `tidy`; an `async` function (like `fundusPipeline`'s, which returns `{ image, … }`: its `image`
+   * is taken) runs as is and must free its own intermediates (a plain function returning a promise fails: tidy
+   * cannot span an await). It must not dispose its input (the dataset does). An error it throws stops the
    * stream whatever `onError` says (it is a bug, not a bad row).
    * @defaultValue undefined (images as decoded, then `size` if given)
    */
-  transform?: (image: Tensor3D) => Tensor3D;
+  transform?: DatasetTransform;
   /**
    * Resize every image (after `transform`) to size × size, or [height, width], with bilinear interpolation
    * (half-pixel centres, as TF2's `tf.image.resize`); images already that size are left alone. Images of

@@ -5,7 +5,7 @@ export {
   positiveWeightsFromCounts,
 } from './balance.js';
 export { type BadRowKind, CsvParseError, DatasetError, type DatasetErrorKind } from './data_errors.js';
-export type { DatasetArgs, OnError } from './dataset_args.js';
+export type { DatasetArgs, DatasetTransform, OnError } from './dataset_args.js';
 export type { DatasetRow, FundusDataset } from './fundus_dataset.js';
 export { DEFAULT_SEPARATORS, type GradeEncoding, type LabelArgs, type LabelTask } from './labels.js';
 export {

@@ -1,6 +1,7 @@
 import {
   dispose,
   stack,
+  Tensor,
   type Tensor1D,
   type Tensor2D,
   type Tensor3D,
@@ -13,7 +14,7 @@ import { type Dataset, generator } from '@tensorflow/tfjs-data';
 import { ImageDecodeError } from '../errors.js';
 import { type BalanceMode, epochOrder } from './balance.js';
 import { type BadRowKind, DatasetError } from './data_errors.js';
-import type { OnError } from './dataset_args.js';
+import type { DatasetTransform, OnError } from './dataset_args.js';
 import type { SkippedRow } from './summary.js';
 
 /** One image and its target, as `elements` yields them: xs [H, W, 3] float32, ys [width] float32. */
@@ -42,7 +43,7 @@ export interface StreamSpec {
   source: string;
   rows: readonly StreamRow[];
   load: (file: string) => Promise<Tensor3D>;
-  transform: ((image: Tensor3D) => Tensor3D) | undefined;
+  transform: DatasetTransform | undefined;
   size: readonly [number, number] | undefined;
   batchSize: number;
   dropRemainder: boolean;
@@ -77,21 +78,24 @@ export function streamDataset(spec: StreamSpec): {
   const classIndex = rows.map((r) => r.classIndex);
   const broken = new Set<number>();
 
-  const prepare = (decoded: Tensor3D, row: StreamRow): DatasetElement => {
+  const prepare = async (decoded: Tensor3D, row: StreamRow): Promise<DatasetElement> => {
+    let transformed: Tensor3D | undefined;
     let xs: Tensor3D | undefined;
     try {
+      transformed = await runTransform(spec.transform, decoded);
+      const out = transformed;
       xs = tidy(() => {
-        let x = spec.transform ? spec.transform(decoded) : decoded;
-        if (x?.rank !== 3) {
-          throw new Error(`the transform must return a [H, W, C] tensor, but returned ${describe(x)}`);
+        if (out?.rank !== 3) {
+          throw new Error(`the transform must return a [H, W, C] tensor, but returned ${describe(out)}`);
         }
         const size = spec.size;
-        if (size && (x.shape[0] !== size[0] || x.shape[1] !== size[1])) {
-          x = tfImage.resizeBilinear(x, [size[0], size[1]], false, true);
+        if (size && (out.shape[0] !== size[0] || out.shape[1] !== size[1])) {
+          return tfImage.resizeBilinear(out, [size[0], size[1]], false, true);
         }
-        return x;
+        return out;
       });
     } finally {
+      if (transformed !== undefined && transformed !== xs && transformed !== decoded) transformed.dispose();
       if (xs !== decoded) decoded.dispose();
     }
     return { xs, ys: tensor1d([...row.target], 'float32') };
@@ -106,7 +110,7 @@ export function streamDataset(spec: StreamSpec): {
       return { index, error, transformFailed: false };
     }
     try {
-      return { index, element: prepare(decoded, row) };
+      return { index, element: await prepare(decoded, row) };
     } catch (error) {
       return { index, error, transformFailed: true };
     }
@@ -226,4 +230,30 @@ function isNoSuchFile(error: ImageDecodeError): boolean {
 function describe(x: unknown): string {
   if (x && typeof x === 'object' && 'shape' in x) return `shape [${(x as Tensor3D).shape}]`;
   return String(x);
+}
+
+/**
+ * Applies a dataset transform: a synchronous one inside `tidy` (its intermediates freed), an `async` one (such
+ * as a `fundusPipeline`) as is — it owns its intermediates, and `tidy` cannot span an await.
+ */
+async function runTransform(transform: DatasetTransform | undefined, image: Tensor3D): Promise<Tensor3D> {
+  if (transform === undefined) return image;
+  if (isAsyncFunction(transform)) {
+    const out = await transform(image);
+    return out instanceof Tensor ? (out as Tensor3D) : out?.image;
+  }
+  return tidy(() => {
+    const out: unknown = transform(image);
+    if (out instanceof Promise) {
+      out.catch(() => undefined); // reported below, not as an unhandled rejection
+      throw new Error(
+        'the transform returned a promise from a plain function: declare it `async` (tidy cannot span an await)',
+      );
+    }
+    return out as Tensor3D;
+  });
+}
+
+function isAsyncFunction(fn: DatasetTransform): boolean {
+  return fn.constructor?.name === 'AsyncFunction';
 }

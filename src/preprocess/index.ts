@@ -1,6 +1,14 @@
 export { type BenGrahamArgs, benGraham } from './ben_graham.js';
 export { type ClaheArgs, clahe } from './clahe.js';
 export { compose, type ImageTransform } from './compose.js';
+export {
+  FUNDUS_COLOURS,
+  type FundusColour,
+  type FundusPipeline,
+  type FundusPipelineArgs,
+  fundusPipeline,
+  type PreparedFundus,
+} from './fundus_pipeline.js';
 export { type GammaArgs, gamma } from './gamma.js';
 export { type GaussianBlurArgs, gaussianBlur } from './gaussian_blur.js';
 export { type GreenChannelArgs, greenChannel } from './green_channel.js';

@@ -1,0 +1,124 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { expect, it } from 'vitest';
+import { describeEachBackend, expectNoLeaks } from '../../test/support/backends.js';
+import { InvalidArgumentError, ShapeError } from '../errors.js';
+import { fundusPipeline } from './fundus_pipeline.js';
+import { IMAGENET_BGR_MEAN } from './vgg_preprocess.js';
+
+// A hand-made photo: 80×120, a flat disc of colour C (radius 30, centre row 40, column 70) on black.
+const H = 80;
+const W = 120;
+const CY = 40;
+const CX = 70;
+const R = 30;
+const C = [200, 100, 50];
+
+function disc(channels: 1 | 3 = 3): tf.Tensor3D {
+  const data = new Float32Array(H * W * channels);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      if ((y - CY) ** 2 + (x - CX) ** 2 > R * R) continue;
+      for (let c = 0; c < channels; c++) data[(y * W + x) * channels + c] = C[c]!;
+    }
+  }
+  return tf.tensor3d(data, [H, W, channels]);
+}
+
+async function pixel(image: tf.Tensor3D, y: number, x: number): Promise<number[]> {
+  const [, w, c] = image.shape;
+  const data = await image.data();
+  return Array.from(data.slice((y * w + x) * c, (y * w + x + 1) * c));
+}
+
+describeEachBackend('fundusPipeline', () => {
+  it('crops to the field of view: the disc fills a size × size square, centred, with its circle and box', async () => {
+    const photo = disc();
+    const { image, circle, box, originalSize } = await fundusPipeline({ size: 32 })(photo);
+    expect(image.shape).toEqual([32, 32, 3]);
+    expect(originalSize).toEqual([H, W]);
+    expect(Math.abs(circle!.cx - CX)).toBeLessThan(1);
+    expect(Math.abs(circle!.cy - CY)).toBeLessThan(1);
+    expect(Math.abs(circle!.r - R)).toBeLessThan(1);
+    expect(box!.height).toBe(box!.width);
+    expect(Math.abs(box!.height - 2 * R)).toBeLessThanOrEqual(2);
+    const centre = await pixel(image, 16, 16);
+    for (const [i, v] of centre.entries()) expect(v).toBeCloseTo(C[i]!, 3);
+    expect(await pixel(image, 0, 0)).toEqual([0, 0, 0]); // the square's corner lies outside the disc
+    tf.dispose([photo, image]);
+  });
+
+  it('masks outside maskRadius · r to black before the colour step', async () => {
+    const photo = disc();
+    const { image } = await fundusPipeline({ size: 32, mask: true, maskRadius: 0.5 })(photo);
+    // 0.5 r = 8 output pixels: row 16 column 16 + 6 is inside, + 11 outside.
+    expect((await pixel(image, 16, 22))[0]).toBeCloseTo(C[0]!, 3);
+    expect(await pixel(image, 16, 27)).toEqual([0, 0, 0]);
+    tf.dispose([photo, image]);
+  });
+
+  it('without crop, resizes the whole photo and masks an ellipse (the circle stretched)', async () => {
+    const photo = disc();
+    const { image, box, circle } = await fundusPipeline({ size: 32, crop: false, mask: true })(photo);
+    expect(box).toBeNull();
+    expect(circle).not.toBeNull();
+    // The disc's centre in output pixels: x (70.5)·32/120 − 0.5 = 18.3, y (40.5)·32/80 − 0.5 = 15.7; radii 8 (x), 12 (y).
+    expect((await pixel(image, 16, 18))[0]).toBeCloseTo(C[0]!, 3);
+    expect((await pixel(image, 16, 29))[0]).toBe(0); // 10.7 px right of the centre: outside rx = 8
+    expect((await pixel(image, 26, 18))[0]).toBeGreaterThan(0); // 10.3 px below: inside ry = 12
+    tf.dispose([photo, image]);
+  });
+
+  it('greyscale gives BT.601 luma in three equal channels; a one-channel photo gives three channels', async () => {
+    const photo = disc();
+    const { image } = await fundusPipeline({ size: 16, colour: 'greyscale' })(photo);
+    const luma = 0.299 * C[0]! + 0.587 * C[1]! + 0.114 * C[2]!;
+    for (const v of await pixel(image, 8, 8)) expect(v).toBeCloseTo(luma, 2);
+    const grey = disc(1);
+    const fromGrey = await fundusPipeline({ size: 16 })(grey);
+    expect(fromGrey.image.shape).toEqual([16, 16, 3]);
+    tf.dispose([photo, image, grey, fromGrey.image]);
+  });
+
+  it("'vgg' is Keras's caffe mode and normalize applies the chosen formula", async () => {
+    const photo = disc();
+    const vgg = await fundusPipeline({ size: 16, colour: 'vgg' })(photo);
+    const bgr = [C[2]!, C[1]!, C[0]!];
+    for (const [i, v] of (await pixel(vgg.image, 8, 8)).entries())
+      expect(v).toBeCloseTo(bgr[i]! - IMAGENET_BGR_MEAN[i]!, 2);
+    const tfMode = await fundusPipeline({ size: 16, normalize: 'tf' })(photo);
+    for (const [i, v] of (await pixel(tfMode.image, 8, 8)).entries())
+      expect(v).toBeCloseTo(C[i]! / 127.5 - 1, 4);
+    tf.dispose([photo, vgg.image, tfMode.image]);
+  });
+
+  it("'benGraham' is mid-grey on a flat disc and 128 outside 0.9 r", async () => {
+    const photo = disc();
+    const { image } = await fundusPipeline({ size: 32, colour: 'benGraham' })(photo);
+    for (const v of await pixel(image, 16, 16)) expect(v).toBeCloseTo(128, 1);
+    for (const v of await pixel(image, 16, 31)) expect(v).toBe(128);
+    tf.dispose([photo, image]);
+  });
+
+  it('leaves no tensors behind and does not dispose its input', async () => {
+    const photo = disc();
+    const prepare = fundusPipeline({ size: 16, colour: 'clahe', mask: true });
+    await expectNoLeaks(async () => {
+      const { image } = await prepare(photo);
+      image.dispose();
+    });
+    expect(photo.isDisposed).toBe(false);
+    photo.dispose();
+  });
+
+  it('rejects bad arguments and photos with typed errors naming them', async () => {
+    expect(() => fundusPipeline({ colour: 'sepia' as 'original' })).toThrow(InvalidArgumentError);
+    expect(() => fundusPipeline({ colour: 'sepia' as 'original' })).toThrow(/colour/);
+    expect(() => fundusPipeline({ colour: 'vgg', normalize: 'tf' })).toThrow(/normalize/);
+    expect(() => fundusPipeline({ size: 0 })).toThrow(/size/);
+    const batch = tf.zeros([1, 8, 8, 3]) as tf.Tensor4D;
+    await expect(fundusPipeline()(batch as unknown as tf.Tensor3D)).rejects.toThrow(ShapeError);
+    const black = tf.zeros([32, 32, 3]) as tf.Tensor3D;
+    await expect(fundusPipeline()(black)).rejects.toThrow(InvalidArgumentError); // no field of view
+    tf.dispose([batch, black]);
+  });
+});
