@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { describeEachBackend } from '../../test/support/backends.js';
 import { dataPath } from '../../test/support/shared_data.js';
