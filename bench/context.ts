@@ -52,6 +52,13 @@ export interface Row {
   error?: string;
   ratio?: RatioSpec & { value?: number };
   torch?: { name: string; ms?: number; ratio?: number };
+  /** Throughput workloads: items per second, and against a reference run in the same bench. */
+  throughput?: {
+    items: number;
+    perS: number;
+    peakRssMiB?: number;
+    reference?: { name: string; perS: number; ratio: number; target?: number };
+  };
 }
 
 /** Runs and records the cases of one backend, honouring `--only` and `--quick`. */
@@ -68,12 +75,12 @@ export class BenchContext {
     return only === undefined || `${workload} ${this.backend}`.toLowerCase().includes(only);
   }
 
-  /** Times `step` (or records why not) and prints one progress line. */
-  async time(spec: CaseSpec, step: Step): Promise<void> {
-    if (!this.selected(spec.workload)) return;
+  /** Times `step` (or records why not) and prints one progress line. Returns the row (undefined: not selected). */
+  async time(spec: CaseSpec, step: Step): Promise<Row | undefined> {
+    if (!this.selected(spec.workload)) return undefined;
     if (spec.heavy && this.options.quick) {
       this.skip(spec, 'skipped by --quick (takes minutes)');
-      return;
+      return undefined;
     }
     const quick = this.options.quick;
     const row = this.baseRow(spec);
@@ -107,6 +114,7 @@ export class BenchContext {
         ? `median ${row.medianMs!.toFixed(1)} ms, min ${row.minMs!.toFixed(1)} ms (${row.runs} runs)`
         : `ERROR ${row.error}`;
     console.log(`  ${this.backend.padEnd(4)} ${spec.workload}: ${what}`);
+    return row;
   }
 
   /** Records a case that is not run, with the reason. */

@@ -9,11 +9,13 @@ import { parseBenchArgs } from './cli_args.js';
 import { BenchContext, type Row } from './context.js';
 import { backendInfo, machineInfo } from './machine_info.js';
 import { NativeKernels } from './native_kernels.js';
+import { type OpencvReference, runOpencvReference } from './opencv_reference.js';
 import { fillRatios } from './ratios.js';
 import { formatTable, writeResults } from './report.js';
 import { runTorchReference, type TorchReference } from './torch_reference.js';
 import { benchConvKernels } from './workloads/conv_kernels.js';
 import { benchMatmul } from './workloads/matmul.js';
+import { benchPipeline, eyepacsDir } from './workloads/pipeline.js';
 import { benchResnet50 } from './workloads/resnet50.js';
 
 const BACKENDS = ['wasm', 'cpu'] as const;
@@ -41,6 +43,15 @@ async function main(): Promise<void> {
     BACKENDS.some((b) => new BenchContext(b, options, []).selected(name)),
   );
 
+  const opencv: OpencvReference = options.noReference
+    ? { available: false, threads: 1, reason: 'skipped by --no-reference' }
+    : BACKENDS.some((b) =>
+          new BenchContext(b, options, []).selected('fundus pipeline 512 benGraham (eyepacs)'),
+        )
+      ? runOpencvReference(eyepacsDir(), 1)
+      : { available: false, threads: 1, reason: 'pipeline not selected' };
+  if (opencv.available) console.log(`OpenCV reference: ${opencv.imagesPerS} img/s (1 thread)`);
+
   const rows: Row[] = [];
   const backends: Record<string, unknown> = {};
   for (const name of BACKENDS) {
@@ -51,6 +62,7 @@ async function main(): Promise<void> {
     await benchMatmul(ctx, natives);
     await benchConvKernels(ctx, natives);
     await benchResnet50(ctx);
+    await benchPipeline(ctx, opencv);
   }
   fillRatios(rows, reference);
 
@@ -70,6 +82,7 @@ async function main(): Promise<void> {
     backends,
     units: { time: 'ms (median and min of the timed runs)', gflops: 'GFLOP/s, multiply-add = 2 FLOP' },
     reference,
+    opencvReference: opencv,
     results: rows,
   });
   const load = os.loadavg()[1]!;

@@ -1,11 +1,18 @@
 import {
+  add,
   avgPool,
   cast,
+  fill,
+  greater,
+  isNaN,
+  max,
   op,
   type Tensor3D,
   type Tensor4D,
   image as tfImage,
   tidy,
+  where,
+  zerosLike,
 } from '@tensorflow/tfjs-core';
 import { resizeAreaAxis } from './area_weights.js';
 import { booleanArg, invalid } from './check_args.js';
@@ -84,11 +91,22 @@ function resize_<T extends Tensor3D | Tensor4D>(
       const factor: [number, number] = [h / outH, w / outW];
       return restore<T>(factor[0] === 1 && factor[1] === 1 ? x : avgPool(x, factor, factor, 'valid'));
     }
-    // Shrink the axis that shrinks most first, so the second pass works on fewer pixels.
-    const rowsFirst = h / outH >= w / outW;
-    const first = rowsFirst ? resizeAreaAxis(x, 1, outH) : resizeAreaAxis(x, 2, outW);
-    return restore<T>(rowsFirst ? resizeAreaAxis(first, 2, outW) : resizeAreaAxis(first, 1, outH));
+    // The area products multiply every input of a band by its weight, zero or not, so a NaN would reach
+    // pixels outside its footprint: resize without NaN, and the NaN indicator (any channel) beside it.
+    const nan = isNaN(x);
+    const clean = where(nan, zerosLike(x), x);
+    const spread = areaBothAxes(max(cast(nan, 'float32'), -1, true), outH, outW);
+    const out = areaBothAxes(clean, outH, outW);
+    return restore<T>(where(greater(add(spread, zerosLike(out)), 0), fill(out.shape, Number.NaN), out));
   });
+}
+
+/** Area resize of a float batch, the axis that shrinks most first (the second pass then has less to do). */
+function areaBothAxes(x: Tensor4D, outH: number, outW: number): Tensor4D {
+  const [, h, w] = x.shape;
+  const rowsFirst = h / outH >= w / outW;
+  const first = rowsFirst ? resizeAreaAxis(x, 1, outH) : resizeAreaAxis(x, 2, outW);
+  return rowsFirst ? resizeAreaAxis(first, 2, outW) : resizeAreaAxis(first, 1, outH);
 }
 
 function outputSize(fn: string, size: unknown): [number, number] {

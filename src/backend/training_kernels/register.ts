@@ -4,6 +4,7 @@ import { sharedIdentity, withBroadcastTile, withLeadingAxisReduction } from './b
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter.js';
 import { conv2DBackpropInputConfig } from './conv2d_backprop_input.js';
 import { withExplicitTranspose } from './mat_mul_transposed.js';
+import { sliceWithoutCopy } from './slice_view.js';
 
 /** Kernel functions this module registered, so a second call recognises them. */
 const ours = new WeakSet<object>();
@@ -28,6 +29,7 @@ export const TRAINING_KERNELS = {
     'Mean',
     'Tile',
     'Identity',
+    'Slice',
   ],
   cpu: ['Conv2DBackpropFilter'],
 } as const satisfies Record<string, readonly string[]>;
@@ -70,6 +72,7 @@ export function registerTrainingKernels(backend: TrainingKernelBackend): string[
       ['Mean', withLeadingAxisReduction],
       ['Tile', withBroadcastTile],
       ['Identity', sharedIdentity],
+      ['Slice', sliceWithoutCopy],
     ];
     for (const [name, wrap] of wrappers) {
       const original = getKernel(name, backend);

@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { expect, it } from 'vitest';
+import { describeEachBackend, expectNoLeaks } from '../../../test/support/backends.js';
+
+/** Reference slice: element by element from the definition. */
+function referenceSlice(values: number[], shape: number[], begin: number[], size: number[]): number[] {
+  const strides = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
+  const total = size.reduce((a, b) => a * b, 1);
+  const out: number[] = [];
+  for (let i = 0; i < total; i++) {
+    let rem = i;
+    let offset = 0;
+    for (let d = size.length - 1; d >= 0; d--) {
+      offset += ((rem % size[d]!) + begin[d]!) * strides[d]!;
+      rem = Math.floor(rem / size[d]!);
+    }
+    out.push(values[offset]!);
+  }
+  return out;
+}
+
+// Slice is replaced on wasm (slice_view.ts); every backend must agree with the definition.
+const CASES: { shape: number[]; begin: number[]; size: number[] }[] = [
+  { shape: [10], begin: [3], size: [4] },
+  { shape: [6, 7], begin: [2, 0], size: [3, 7] }, // contiguous rows
+  { shape: [6, 7], begin: [1, 2], size: [4, 3] },
+  { shape: [3, 4, 5], begin: [1, 0, 0], size: [2, 4, 5] },
+  { shape: [3, 4, 5], begin: [0, 1, 2], size: [3, 2, 3] },
+  { shape: [2, 3, 4, 5], begin: [1, 1, 0, 0], size: [1, 2, 4, 5] }, // trailing axes whole: one run per row
+  { shape: [2, 3, 4, 5], begin: [0, 0, 1, 1], size: [2, 3, 2, 4] },
+  { shape: [2, 2, 3, 2, 3], begin: [1, 0, 1, 0, 1], size: [1, 2, 2, 2, 2] },
+  { shape: [4, 5], begin: [2, 1], size: [0, 3] }, // empty
+];
+
+describeEachBackend('slice (wasm: without the whole-input copy)', () => {
+  for (const { shape, begin, size } of CASES) {
+    it(`[${shape}] from [${begin}] size [${size}], float32, int32 and bool`, async () => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const values = Array.from({ length: n }, (_, i) => i * 3 - 7);
+      for (const dtype of ['float32', 'int32', 'bool'] as const) {
+        const data = dtype === 'bool' ? values.map((v) => (v % 2 === 0 ? 1 : 0)) : values;
+        const x = tf.tensor(data, shape, dtype);
+        const y = await expectNoLeaks(() => tf.slice(x, begin, size));
+        expect(y.shape).toEqual(size);
+        expect(y.dtype).toBe(dtype);
+        expect(Array.from(await y.data())).toEqual(referenceSlice(data, shape, begin, size));
+        tf.dispose([x, y]);
+      }
+    });
+  }
+
+  it('a slice of a slice, and size -1 to the end', async () => {
+    const x = tf.tensor2d(
+      Array.from({ length: 24 }, (_, i) => i),
+      [4, 6],
+    );
+    const y = tf.tidy(() => tf.slice(tf.slice(x, [1, 1], [3, -1]), [1, 0], [-1, 2]));
+    expect(y.shape).toEqual([2, 2]);
+    expect(Array.from(await y.data())).toEqual([13, 14, 19, 20]);
+    tf.dispose([x, y]);
+  });
+});
