@@ -52,6 +52,7 @@ export default defineConfig({
             '@tensorflow/tfjs-backend-webgl',
             '@tensorflow/tfjs-backend-webgpu',
             '@tensorflow/tfjs-backend-wasm',
+            'h5wasm',
           ],
         },
         test: {

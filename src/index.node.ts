@@ -16,4 +16,12 @@ export {
   readIdridSample,
 } from './data/node/index.js';
 export * from './index.js';
-export { type NodeImageSource, readImage, type WriteImageArgs, writeImage } from './io/node/index.js';
+export {
+  fileSystemHandler,
+  loadModel,
+  type NodeImageSource,
+  readImage,
+  saveModel,
+  type WriteImageArgs,
+  writeImage,
+} from './io/node/index.js';

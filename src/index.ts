@@ -91,8 +91,12 @@ export {
 export {
   type BrowserImageSource,
   DEFAULT_MAX_PIXELS,
+  type LoadModelArgs,
+  loadModel,
   type ReadImageArgs,
   readImage,
+  type SaveModelArgs,
+  saveModel,
   type ToBlobArgs,
   toBlob,
   toCanvas,
@@ -147,3 +151,15 @@ export {
   resize,
   vggPreprocess,
 } from './preprocess/index.js';
+export {
+  type LoadWeightsArgs,
+  type LoadWeightsReport,
+  loadWeights,
+  ModelIOError,
+  type WeightsFormat,
+  WeightsFormatError,
+  type WeightsMismatch,
+  WeightsMismatchError,
+  type WeightsMismatchKind,
+  type WeightsSource,
+} from './weights/index.js';
