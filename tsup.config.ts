@@ -1,10 +1,11 @@
 import { defineConfig } from 'tsup';
 
-// Two entries: `index` for browsers and bundlers (no Node built-ins anywhere in its graph) and
-// `index.node` (package.json's `node` condition), which adds file/buffer image I/O through fs and sharp.
+// Entries: `index` for browsers and bundlers (no Node built-ins anywhere in its graph) and
+// `index.node` (package.json's `node` condition), which adds file/buffer image I/O through fs and sharp;
+// `cli` is the `fundus-kit` command (package.json's `bin`).
 // Peer packages stay external so the user's single tfjs instance is the one we register kernels into.
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'index.node': 'src/index.node.ts' },
+  entry: { index: 'src/index.ts', 'index.node': 'src/index.node.ts', cli: 'src/cli/main.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+export { readModelCard, resolveReportImages, writeModelCard } from './cli/node/index.js';
 export {
   type FromCsvArgs,
   type FromFolderArgs,

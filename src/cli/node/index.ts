@@ -1,0 +1,2 @@
+export { readModelCard, writeModelCard } from './model_card_file.js';
+export { resolveReportImages } from './resolve_report_images.js';

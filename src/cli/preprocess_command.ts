@@ -1,0 +1,112 @@
+import { BACKEND_NAMES } from '../backend/backend_names.js';
+import type { Command } from './command.js';
+import { COLOURS } from './preprocess_settings.js';
+
+const NAME = 'preprocess';
+
+/**
+ * `fundus-kit preprocess <in> <out>`: crop, resize and recolour every photo of a folder (recursively) or a CSV,
+ * one at a time, into PNG/JPEG files that mirror the input tree.
+ */
+export const preprocessCommand: Command = {
+  spec: {
+    name: NAME,
+    summary: 'Crop, resize and recolour fundus photos (a folder or a CSV) into a new folder.',
+    description:
+      'Crops each photo to its field of view, resizes it to a square and applies a colour variant, writing ' +
+      'PNG or JPEG files that mirror the input tree (a CSV input also gets a copy of the CSV pointing at the ' +
+      'new files, and the output folder a preprocess.json of the settings). Photos are read and written one ' +
+      'at a time, so memory stays flat. A photo that fails is listed at the end and the exit code is 1; the ' +
+      'others are still written.\n\n' +
+      "The 'vgg' variant is the network's input (BGR, ImageNet mean subtracted) shifted by +128 to fit an 8-bit file; " +
+      "for training, prefer 'original' files and let the model apply the VGG preprocessing.",
+    positionals: [
+      {
+        name: 'in',
+        description:
+          'A folder of photos (searched recursively for .jpg .jpeg .png .tif .tiff .webp .gif) or a CSV with an image column.',
+      },
+      { name: 'out', description: 'Output folder (created); the input tree is mirrored inside it.' },
+    ],
+    options: [
+      {
+        name: 'size',
+        short: 's',
+        type: 'integer',
+        default: 512,
+        min: 8,
+        max: 8192,
+        valueName: 'px',
+        description: 'Side of the square output, in pixels.',
+      },
+      {
+        name: 'colour',
+        short: 'c',
+        type: 'choice',
+        choices: COLOURS,
+        default: 'original',
+        description: 'Colour variant.',
+      },
+      {
+        name: 'crop',
+        type: 'boolean',
+        default: true,
+        description: 'Crop to the field of view (the circle) before resizing.',
+      },
+      {
+        name: 'margin',
+        type: 'number',
+        default: 0,
+        min: -0.99,
+        max: 1,
+        valueName: 'fraction',
+        description: 'Border around the field of view when cropping, as a fraction of its radius.',
+      },
+      {
+        name: 'mask',
+        type: 'boolean',
+        defaultText: 'on for benGraham, off otherwise',
+        description: 'Set pixels outside the field of view to 128 (benGraham) or 0 (black).',
+      },
+      {
+        name: 'format',
+        short: 'f',
+        type: 'choice',
+        choices: ['png', 'jpg'],
+        default: 'png',
+        description: 'Output file format.',
+      },
+      { name: 'quality', type: 'integer', default: 90, min: 1, max: 100, description: 'JPEG quality.' },
+      {
+        name: 'backend',
+        short: 'b',
+        type: 'choice',
+        choices: ['auto', ...BACKEND_NAMES],
+        default: 'auto',
+        defaultText: 'auto, which tries tensorflow, then wasm, then cpu',
+        description: 'TF.js backend to run on.',
+      },
+      {
+        name: 'image-column',
+        type: 'string',
+        default: 'image',
+        valueName: 'name',
+        description: 'CSV input: the column holding image paths.',
+      },
+      {
+        name: 'root',
+        type: 'string',
+        valueName: 'folder',
+        defaultText: "the CSV's folder",
+        description: 'CSV input: the folder image paths are relative to.',
+      },
+      { name: 'quiet', short: 'q', type: 'boolean', default: false, description: 'No progress bar.' },
+    ],
+    examples: [
+      'preprocess photos/ prepared/ --size 512 --colour benGraham',
+      'preprocess data/labels.csv prepared/ -s 224 --colour clahe --format jpg',
+    ],
+  },
+  // Loaded on use, so `--help` and other commands do not pay for TF.js and sharp.
+  run: async (args, context) => (await import('./preprocess_run.js')).runPreprocess(args, context),
+};

@@ -1,0 +1,165 @@
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { add, clipByValue, dispose, type Tensor3D, tidy } from '@tensorflow/tfjs-core';
+import type { BackendName } from '../backend/backend_names.js';
+import { setupBackend } from '../backend/setup_backend.js';
+import { readImage } from '../io/node/read_image.js';
+import { writeImage } from '../io/node/write_image.js';
+import { fundusPipeline } from '../preprocess/fundus_pipeline.js';
+import type { ParsedArgs } from './args_parser.js';
+import type { CommandContext } from './command.js';
+import { FailureLog } from './failure_log.js';
+import { csvField, type InputFile, listInputs } from './list_inputs.js';
+import { type PreprocessSettings, pipelineArgs } from './preprocess_settings.js';
+import { ProgressBar } from './progress_bar.js';
+import { UsageError } from './usage_error.js';
+import { FUNDUS_KIT_VERSION } from './version.js';
+
+/** File written in the output folder recording how its images were made. */
+export const PREPROCESS_RECORD_FILE = 'preprocess.json';
+
+const NAME = 'preprocess';
+
+/** Runs `fundus-kit preprocess` (the spec is in preprocess_command.ts) and resolves to its exit code. */
+export async function runPreprocess(args: ParsedArgs, context: CommandContext): Promise<number> {
+  const [input, output] = args.positionals as [string, string];
+  const colour = args.string('colour') as PreprocessSettings['colour'];
+  const settings: PreprocessSettings = {
+    size: args.number('size')!,
+    colour,
+    crop: args.boolean('crop')!,
+    margin: args.number('margin')!,
+    mask: args.boolean('mask') ?? colour === 'benGraham',
+  };
+  const format = args.string('format') as 'png' | 'jpg';
+  const quality = args.number('quality')!;
+  const quiet = args.boolean('quiet')!;
+  const inputAbs = resolve(input);
+  const outputAbs = resolve(output);
+  if (inputAbs === outputAbs || inputAbs.startsWith(`${outputAbs}${sep}`)) {
+    throw new UsageError(
+      `${NAME}: <out> must not be <in> or a folder around it; choose a new folder.`,
+      NAME,
+      output,
+    );
+  }
+  const list = await listInputs(input, {
+    command: NAME,
+    imageColumn: args.string('image-column')!,
+    root: args.string('root'),
+    exclude: output,
+  });
+  const total = list.files.length + list.rejected.length;
+  if (total === 0) {
+    context.stderr.write(`${NAME}: no images (.jpg, .png, .tif, …) found in ${input}.\n`);
+    return 1;
+  }
+
+  const backend = args.string('backend')!;
+  const info = await setupBackend(backend === 'auto' ? {} : { prefer: backend as BackendName });
+  await mkdir(outputAbs, { recursive: true });
+  if (!quiet) {
+    context.stderr.write(
+      `${NAME}: ${list.files.length} photos → ${output} (${settings.size} px, ${settings.colour}` +
+        `${settings.crop ? ', cropped' : ''}${settings.mask ? ', masked' : ''}, ${format}; backend ${info.name})\n`,
+    );
+  }
+
+  const failures = new FailureLog();
+  for (const r of list.rejected) failures.add(r.path, r.reason);
+  const prepare = fundusPipeline(pipelineArgs(settings));
+  const progress = quiet
+    ? undefined
+    : new ProgressBar({ total: list.files.length, label: NAME, stream: context.stderr });
+  const written = new Map<InputFile, string>();
+  const targets = new Map<string, string>();
+  for (const file of list.files) {
+    const target = join(outputAbs, replaceExtension(file.relativePath, `.${format}`));
+    try {
+      const clash = targets.get(target);
+      if (clash !== undefined) {
+        throw new Error(`its output ${target} is also ${clash}'s (same name, other extension); rename one.`);
+      }
+      targets.set(target, file.path);
+      await processOne(file.path, target, prepare, settings, quality, context);
+      written.set(file, target);
+    } catch (e) {
+      failures.add(file.path, e);
+    }
+    progress?.tick(1, file.relativePath);
+  }
+  progress?.done();
+
+  if (list.kind === 'csv' && list.csv !== undefined) {
+    const csvOut = join(outputAbs, input.split(/[\\/]/).pop()!);
+    const lines = [list.csv.header.map(csvField).join(',')];
+    for (const [file, target] of written) {
+      const fields = [...file.record!.fields];
+      fields[list.csv.column] = relative(outputAbs, target).split(sep).join('/');
+      lines.push(fields.map(csvField).join(','));
+    }
+    await writeFile(csvOut, `${lines.join('\n')}\n`);
+  }
+  const record = {
+    fundusKitVersion: FUNDUS_KIT_VERSION,
+    createdAt: new Date().toISOString(),
+    input: inputAbs,
+    preprocessing: settings,
+    format,
+    written: written.size,
+    failed: failures.failures.length,
+  };
+  await writeFile(join(outputAbs, PREPROCESS_RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
+
+  context.stdout.write(`${NAME}: wrote ${written.size} of ${total} images to ${output}\n`);
+  const summary = failures.summary(total);
+  if (summary !== '') context.stderr.write(summary);
+  return failures.exitCode;
+}
+
+/** Reads, prepares and writes one photo (to a hidden partial file renamed at the end), disposing every tensor. */
+async function processOne(
+  source: string,
+  target: string,
+  prepare: ReturnType<typeof fundusPipeline>,
+  settings: PreprocessSettings,
+  quality: number,
+  context: CommandContext,
+): Promise<void> {
+  const photo = await readImage(source);
+  let prepared: Tensor3D | undefined;
+  let pixels: Tensor3D | undefined;
+  try {
+    prepared = (await prepare(photo)).image;
+    // 'vgg' is zero-centred (BGR minus the ImageNet mean): shift it into 0-255 for an 8-bit file.
+    const image = prepared;
+    pixels = tidy(() => clipByValue(settings.colour === 'vgg' ? add(image, 128) : image, 0, 255) as Tensor3D);
+    await mkdir(dirname(target), { recursive: true });
+    const partial = join(dirname(target), `.${baseName(target)}.partial${extname(target)}`);
+    const release = context.interrupt.register(() => rm(partial, { force: true }));
+    try {
+      await writeImage(partial, pixels, { quality });
+      await rename(partial, target);
+    } catch (e) {
+      await rm(partial, { force: true });
+      throw e;
+    } finally {
+      release();
+    }
+  } finally {
+    dispose([
+      photo,
+      ...(prepared === undefined ? [] : [prepared]),
+      ...(pixels === undefined ? [] : [pixels]),
+    ]);
+  }
+}
+
+function baseName(path: string): string {
+  const name = path.split(/[\\/]/).pop()!;
+  return name.slice(0, name.length - extname(name).length);
+}
+
+function replaceExtension(path: string, extension: string): string {
+  return path.slice(0, path.length - extname(path).length) + extension;
+}
