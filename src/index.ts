@@ -4,6 +4,29 @@
  * The whole public surface is listed here by name.
  * @packageDocumentation
  */
+
+export {
+  alexnet,
+  type BackboneArgs,
+  type BackboneBuilder,
+  type BackboneName,
+  type ClassifierActivation,
+  createBackbone,
+  type FeatureLayer,
+  featureLayers,
+  type GoogLeNetArgs,
+  googlenet,
+  listBackbones,
+  type RegisterBackboneArgs,
+  registerBackbone,
+  resnet18,
+  resnet34,
+  resnet50,
+  type SplitModel,
+  splitAt,
+  vgg16,
+  vgg19,
+} from './architectures/index.js';
 export {
   BACKEND_NAMES,
   type BackendInfo,
@@ -113,6 +136,33 @@ export {
   ShapeError,
   UnknownArchitectureError,
 } from './errors.js';
+export {
+  type AttentionEnhanceArgs,
+  type AttentionPairBatch,
+  type AttentionStackedBatch,
+  attentionEnhance,
+  CAM_METHODS,
+  type CamGradients,
+  type CamGradientsArgs,
+  type CamMethod,
+  type CamTarget,
+  COLORMAPS,
+  type ColormapName,
+  camGradients,
+  camMap,
+  camWeights,
+  colormapTable,
+  defaultLayer,
+  type GradCamArgs,
+  type GradCamResult,
+  gradCam,
+  type HeatmapToOriginalArgs,
+  heatmapToOriginal,
+  type OverlayArgs,
+  overlay,
+  type WithAttentionEnhancedArgs,
+  withAttentionEnhanced,
+} from './explain/index.js';
 export {
   type AttachHeadArgs,
   applyCutPoints,
@@ -231,6 +281,30 @@ export {
   thresholdForSensitivity,
   UndefinedMetricError,
 } from './metrics/index.js';
+export {
+  type BackboneCandidate,
+  type BatchIterable,
+  type CandidateResult,
+  checkTask,
+  defaultTaskMetric,
+  type JointBranch,
+  type JointFineTuneArgs,
+  type JointFusion,
+  type JointModel,
+  jointFineTune,
+  predictDataset,
+  type SelectBackbonesArgs,
+  type SelectBackbonesResult,
+  scoreTask,
+  selectBackbones,
+  TASK_PRESETS,
+  type TaskMetric,
+  type TaskPredictions,
+  type TaskScores,
+  type TaskSpec,
+  taskHead,
+  taskLoss,
+} from './models/index.js';
 export { type AugmentArgs, type AugmentRange, augment } from './preprocess/augment/index.js';
 export {
   type CropToFovArgs,

@@ -4,7 +4,7 @@ import {
   cast,
   fill,
   greater,
-  isNaN,
+  isNaN as isNanTensor,
   max,
   op,
   type Tensor3D,
@@ -93,7 +93,7 @@ function resize_<T extends Tensor3D | Tensor4D>(
     }
     // The area products multiply every input of a band by its weight, zero or not, so a NaN would reach
     // pixels outside its footprint: resize without NaN, and the NaN indicator (any channel) beside it.
-    const nan = isNaN(x);
+    const nan = isNanTensor(x);
     const clean = where(nan, zerosLike(x), x);
     const spread = areaBothAxes(max(cast(nan, 'float32'), -1, true), outH, outW);
     const out = areaBothAxes(clean, outH, outW);
