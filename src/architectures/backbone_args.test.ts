@@ -47,6 +47,8 @@ describe('backbone registry', () => {
     });
     expect(model.name).toBe('mine');
     expect(model.getLayer('conv5_block2_out')).toBeDefined();
+    // torchvision's batch-norm momentum (0.1 in PyTorch's convention).
+    expect((model.getLayer('conv2_block1_1_bn').getConfig() as { momentum: number }).momentum).toBe(0.9);
     model.dispose();
   });
 
@@ -247,8 +249,9 @@ describe('layer names', () => {
     expected.push('avg_pool', 'predictions');
     expect(expected).toHaveLength(177);
     expect([...names(model)].sort()).toEqual([...expected].sort());
-    const bn = model.getLayer('conv3_block1_1_bn').getConfig() as { epsilon: number };
+    const bn = model.getLayer('conv3_block1_1_bn').getConfig() as { epsilon: number; momentum: number };
     expect(bn.epsilon).toBe(1.001e-5);
+    expect(bn.momentum).toBe(0.99); // Keras's default; the torchvision nets use PyTorch's (0.9 here)
     // Stride 2 on the first 1×1 convolution of the block (and on the projection), as Keras's ResNet v1.
     expect((model.getLayer('conv3_block1_1_conv').getConfig() as { strides: number[] }).strides).toEqual([
       2, 2,

@@ -72,7 +72,11 @@ class GoogLeNetParts {
       }),
       x,
     );
-    y = apply(tfl.layers.batchNormalization({ axis: 3, epsilon: 0.001, name: `${name}_bn` }), y);
+    // torchvision's BatchNorm2d(eps=0.001) with PyTorch's default momentum 0.1 (0.9 in Keras's convention).
+    y = apply(
+      tfl.layers.batchNormalization({ axis: 3, epsilon: 0.001, momentum: 0.9, name: `${name}_bn` }),
+      y,
+    );
     return apply(tfl.layers.activation({ activation: 'relu', name: `${name}_relu` }), y);
   }
 

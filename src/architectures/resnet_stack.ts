@@ -15,12 +15,17 @@ interface ResNetConfig {
   /** Biases on the convolutions (Keras: yes; torchvision: no, BN follows). */
   useBias: boolean;
   epsilon: number;
+  /**
+   * Batch-norm moving-average momentum: Keras's 0.99 for the keras.applications net, 0.9 for the torchvision
+   * ones (PyTorch's momentum 0.1 counts the other way), whose moving statistics then settle in tens of steps.
+   */
+  momentum: number;
 }
 
 const RESNETS: Record<'resnet18' | 'resnet34' | 'resnet50', ResNetConfig> = {
-  resnet18: { block: 'basic', blocks: [2, 2, 2, 2], useBias: false, epsilon: 1e-5 },
-  resnet34: { block: 'basic', blocks: [3, 4, 6, 3], useBias: false, epsilon: 1e-5 },
-  resnet50: { block: 'bottleneck', blocks: [3, 4, 6, 3], useBias: true, epsilon: 1.001e-5 },
+  resnet18: { block: 'basic', blocks: [2, 2, 2, 2], useBias: false, epsilon: 1e-5, momentum: 0.9 },
+  resnet34: { block: 'basic', blocks: [3, 4, 6, 3], useBias: false, epsilon: 1e-5, momentum: 0.9 },
+  resnet50: { block: 'bottleneck', blocks: [3, 4, 6, 3], useBias: true, epsilon: 1.001e-5, momentum: 0.99 },
 };
 
 /** keras.applications' `min_size` for ResNet (every layer would still give ≥ 1 pixel below it). */
@@ -56,7 +61,12 @@ class ResNetParts {
       x,
     );
     return apply(
-      tfl.layers.batchNormalization({ axis: 3, epsilon: this.config.epsilon, name: `${name}_bn` }),
+      tfl.layers.batchNormalization({
+        axis: 3,
+        epsilon: this.config.epsilon,
+        momentum: this.config.momentum,
+        name: `${name}_bn`,
+      }),
       y,
     );
   }
