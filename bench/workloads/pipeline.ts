@@ -30,7 +30,7 @@ export function eyepacsDir(): string {
  */
 export async function benchPipeline(ctx: BenchContext, reference: OpencvReference): Promise<void> {
   const name = 'fundus pipeline 512 benGraham (eyepacs)';
-  const streamName = 'stream dataset 224 benGraham (eye-diseases)';
+  const streamName = 'pipeline stream dataset 224 benGraham (eye-diseases)';
   if (!ctx.selected(name) && !ctx.selected(streamName)) return;
   const cpu = ctx.backend === 'cpu';
   const all = readdirSync(eyepacsDir())
