@@ -14,6 +14,7 @@ import { fillRatios } from './ratios.js';
 import { formatTable, writeResults } from './report.js';
 import { runTorchReference, type TorchReference } from './torch_reference.js';
 import { benchConvKernels } from './workloads/conv_kernels.js';
+import { benchGradCam } from './workloads/grad_cam.js';
 import { benchMatmul } from './workloads/matmul.js';
 import { benchPipeline, eyepacsDir } from './workloads/pipeline.js';
 import { benchResnet50 } from './workloads/resnet50.js';
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
     await benchConvKernels(ctx, natives);
     await benchResnet50(ctx);
     await benchPipeline(ctx, opencv);
+    await benchGradCam(ctx);
   }
   fillRatios(rows, reference);
 
