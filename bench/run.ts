@@ -4,6 +4,7 @@
  */
 
 import os from 'node:os';
+import path from 'node:path';
 import { setupBackend } from '../src/index.js';
 import { parseBenchArgs } from './cli_args.js';
 import { BenchContext, type Row } from './context.js';
@@ -12,23 +13,23 @@ import { NativeKernels } from './native_kernels.js';
 import { type OpencvReference, runOpencvReference } from './opencv_reference.js';
 import { fillRatios } from './ratios.js';
 import { formatTable, writeResults } from './report.js';
-import { runTorchReference, type TorchReference } from './torch_reference.js';
+import {
+  ANCHOR_BACKBONES,
+  anchorScript,
+  backbonesScript,
+  runTorchReference,
+  type TorchReference,
+  type TorchScript,
+} from './torch_reference.js';
+import { backbonesToRun, benchBackbones } from './workloads/backbones.js';
 import { benchConvKernels } from './workloads/conv_kernels.js';
 import { benchGradCam } from './workloads/grad_cam.js';
 import { benchMatmul } from './workloads/matmul.js';
 import { benchPipeline, eyepacsDir } from './workloads/pipeline.js';
-import { benchResnet50 } from './workloads/resnet50.js';
 
 const BACKENDS = ['wasm', 'cpu'] as const;
 /** 5-minute load average above which the run warns that other processes shared the machine. */
 const BUSY_LOAD = 1.5;
-/** Workloads with a PyTorch counterpart: the reference only runs when one of them is selected. */
-const WITH_REFERENCE = [
-  'matmul 1024^3',
-  'resnet50 predict bs1',
-  'resnet50 predict bs8',
-  'resnet50 train step bs8',
-];
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -40,8 +41,11 @@ async function main(): Promise<void> {
       `, load ${machine.loadAverage.join(' ')}${options.quick ? ' (--quick)' : ''}${options.only === undefined ? '' : ` (--only ${options.only})`}`,
   );
 
-  const reference = await reference_(options.noReference, (name) =>
-    BACKENDS.some((b) => new BenchContext(b, options, []).selected(name)),
+  const probes = BACKENDS.map((b) => new BenchContext(b, options, []));
+  const reference = await reference_(
+    options.noReference,
+    probes.some((ctx) => ctx.selected('matmul 1024^3')),
+    [...new Set(probes.flatMap(backbonesToRun))],
   );
 
   const opencv: OpencvReference = options.noReference
@@ -62,9 +66,10 @@ async function main(): Promise<void> {
     const ctx = new BenchContext(name, options, rows);
     await benchMatmul(ctx, natives);
     await benchConvKernels(ctx, natives);
-    await benchResnet50(ctx);
     await benchPipeline(ctx, opencv);
     await benchGradCam(ctx);
+    // Last: ResNet-50's batch-8 training step runs the wasm heap out of memory.
+    await benchBackbones(ctx);
   }
   fillRatios(rows, reference);
 
@@ -100,12 +105,23 @@ async function main(): Promise<void> {
   );
 }
 
-async function reference_(disabled: boolean, wanted: (name: string) => boolean): Promise<TorchReference> {
+/**
+ * PyTorch figures for the selected workloads that have one: the shared anchor for the matmul, ResNet-50 and
+ * VGG-16, bench/torch_backbones.py for the other backbones.
+ */
+async function reference_(disabled: boolean, matmul: boolean, backbones: string[]): Promise<TorchReference> {
   if (disabled) return { available: false, reason: 'disabled by --no-reference', figuresMs: {} };
-  if (!WITH_REFERENCE.some(wanted))
+  const anchored: readonly string[] = ANCHOR_BACKBONES;
+  const scripts: TorchScript[] = [];
+  if (matmul || backbones.some((n) => anchored.includes(n))) scripts.push(anchorScript());
+  const others = backbones.filter((n) => !anchored.includes(n));
+  if (others.length > 0) scripts.push(backbonesScript(others));
+  if (scripts.length === 0)
     return { available: false, reason: 'no selected workload has one', figuresMs: {} };
-  console.log('PyTorch reference (shared/anchors/torch_resnet50.py)…');
-  const reference = await runTorchReference();
+  console.log(
+    `PyTorch reference (${scripts.map((s) => [path.basename(s.path), ...s.args].join(' ')).join('; ')})…`,
+  );
+  const reference = await runTorchReference(scripts);
   console.log(
     reference.available ? `  ${JSON.stringify(reference.figuresMs)}` : `  not available: ${reference.reason}`,
   );
