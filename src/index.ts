@@ -293,6 +293,7 @@ export {
   type JointModel,
   jointFineTune,
   predictDataset,
+  predictDatasetOutputs,
   type SelectBackbonesArgs,
   type SelectBackbonesResult,
   scoreTask,

@@ -1,5 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { IMAGE_EXTENSIONS } from '../data/node/from_folder.js';
 import { parseCsv } from '../data/parse_csv.js';
 import { UsageError } from './usage_error.js';
@@ -16,7 +16,7 @@ export interface InputFile {
 
 /** What {@link listInputs} found. */
 export interface InputList {
-  kind: 'folder' | 'csv';
+  kind: 'folder' | 'csv' | 'file';
   /** The folder the relative paths start from. */
   root: string;
   files: InputFile[];
@@ -36,6 +36,12 @@ export interface ListInputsArgs {
   root?: string;
   /** A folder left out of a recursive walk (the output, when it lies inside the input). */
   exclude?: string;
+  /**
+   * Accept one image file as the input, and CSV paths outside the root (their relative path is then the path
+   * as written, so outputs cannot mirror the tree): for commands that write one output per input by name.
+   * @defaultValue false
+   */
+  anyPath?: boolean;
 }
 
 /**
@@ -63,9 +69,18 @@ export async function listInputs(input: string, args: ListInputsArgs): Promise<I
     await walk(root, root, exclude, files);
     return { kind: 'folder', root, files, rejected: [] };
   }
+  if (args.anyPath && IMAGE_EXTENSIONS.includes(extname(input).toLowerCase())) {
+    const path = resolve(input);
+    return {
+      kind: 'file',
+      root: dirname(path),
+      files: [{ path, relativePath: basename(path) }],
+      rejected: [],
+    };
+  }
   if (extname(input).toLowerCase() !== '.csv') {
     throw new UsageError(
-      `${command}: input '${input}' is a file but not a .csv; give a folder of images or a CSV with an image column.`,
+      `${command}: input '${input}' is a file but not a .csv${args.anyPath ? ' or an image' : ''}; give a folder of images or a CSV with an image column.`,
       command,
       input,
     );
@@ -117,7 +132,12 @@ async function listCsv(input: string, args: ListInputsArgs): Promise<InputList> 
     }
     const path = isAbsolute(value) ? value : resolve(root, value);
     const rel = relative(root, path);
-    if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) {
+    const outside = rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel);
+    if (outside && args.anyPath) {
+      files.push({ path, relativePath: value, record });
+      continue;
+    }
+    if (outside) {
       rejected.push({
         path,
         reason: `line ${record.line}: the image lies outside ${root}, so its place in the output cannot mirror it; pass --root.`,

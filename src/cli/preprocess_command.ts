@@ -1,6 +1,6 @@
 import { BACKEND_NAMES } from '../backend/backend_names.js';
 import type { Command } from './command.js';
-import { COLOURS } from './preprocess_settings.js';
+import { PREPROCESS_OPTIONS } from './preprocess_options.js';
 
 const NAME = 'preprocess';
 
@@ -29,45 +29,7 @@ export const preprocessCommand: Command = {
       { name: 'out', description: 'Output folder (created); the input tree is mirrored inside it.' },
     ],
     options: [
-      {
-        name: 'size',
-        short: 's',
-        type: 'integer',
-        default: 512,
-        min: 8,
-        max: 8192,
-        valueName: 'px',
-        description: 'Side of the square output, in pixels.',
-      },
-      {
-        name: 'colour',
-        short: 'c',
-        type: 'choice',
-        choices: COLOURS,
-        default: 'original',
-        description: 'Colour variant.',
-      },
-      {
-        name: 'crop',
-        type: 'boolean',
-        default: true,
-        description: 'Crop to the field of view (the circle) before resizing.',
-      },
-      {
-        name: 'margin',
-        type: 'number',
-        default: 0,
-        min: -0.99,
-        max: 1,
-        valueName: 'fraction',
-        description: 'Border around the field of view when cropping, as a fraction of its radius.',
-      },
-      {
-        name: 'mask',
-        type: 'boolean',
-        defaultText: 'on for benGraham, off otherwise',
-        description: 'Set pixels outside the field of view to 128 (benGraham) or 0 (black).',
-      },
+      ...PREPROCESS_OPTIONS,
       {
         name: 'format',
         short: 'f',

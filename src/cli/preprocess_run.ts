@@ -10,6 +10,7 @@ import type { ParsedArgs } from './args_parser.js';
 import type { CommandContext } from './command.js';
 import { FailureLog } from './failure_log.js';
 import { csvField, type InputFile, listInputs } from './list_inputs.js';
+import { settingsFromArgs } from './preprocess_options.js';
 import { type PreprocessSettings, pipelineArgs } from './preprocess_settings.js';
 import { ProgressBar } from './progress_bar.js';
 import { UsageError } from './usage_error.js';
@@ -23,14 +24,7 @@ const NAME = 'preprocess';
 /** Runs `fundus-kit preprocess` (the spec is in preprocess_command.ts) and resolves to its exit code. */
 export async function runPreprocess(args: ParsedArgs, context: CommandContext): Promise<number> {
   const [input, output] = args.positionals as [string, string];
-  const colour = args.string('colour') as PreprocessSettings['colour'];
-  const settings: PreprocessSettings = {
-    size: args.number('size')!,
-    colour,
-    crop: args.boolean('crop')!,
-    margin: args.number('margin')!,
-    mask: args.boolean('mask') ?? colour === 'benGraham',
-  };
+  const settings = settingsFromArgs(args);
   const format = args.string('format') as 'png' | 'jpg';
   const quality = args.number('quality')!;
   const quiet = args.boolean('quiet')!;

@@ -17,6 +17,7 @@ export { checkTask, TASK_PRESETS, type TaskSpec, taskHead, taskLoss } from './ta
 export {
   defaultTaskMetric,
   predictDataset,
+  predictDatasetOutputs,
   scoreTask,
   type TaskMetric,
   type TaskPredictions,

@@ -100,22 +100,36 @@ export async function predictDataset(
   dataset: BatchIterable,
   output = 0,
 ): Promise<TaskPredictions> {
-  const labels: number[][] = [];
-  const probabilities: number[][] = [];
+  return (await predictDatasetOutputs(model, dataset, [output]))[0]!;
+}
+
+/**
+ * {@link predictDataset} for several outputs of a multi-output model in one pass over the data (each photo
+ * decoded once): one {@link TaskPredictions} per entry of `outputs`.
+ */
+export async function predictDatasetOutputs(
+  model: tfl.LayersModel,
+  dataset: BatchIterable,
+  outputs: readonly number[] = model.outputs.map((_, i) => i),
+): Promise<TaskPredictions[]> {
+  const results = outputs.map((): TaskPredictions => ({ labels: [], probabilities: [] }));
   const it = await dataset.iterator();
   for (let r = await it.next(); !r.done; r = await it.next()) {
     const { xs, ys } = r.value;
     const out = tf.tidy(() => {
       const p = model.predict(xs);
-      return Array.isArray(p) ? p[output]! : p;
+      const all = Array.isArray(p) ? p : [p];
+      return outputs.map((o) => all[o]!);
     });
-    const [y, p] = await Promise.all([ys.array(), out.array()]);
-    for (let i = 0; i < (y as number[][]).length; i++) {
-      const yi = (y as number[] | number[][])[i]!;
-      labels.push(Array.isArray(yi) ? yi : [yi]);
-      probabilities.push((p as number[][])[i]!);
+    const [y, ...ps] = await Promise.all([ys.array(), ...out.map((t) => t.array())]);
+    for (const [k, result] of results.entries()) {
+      for (let i = 0; i < (y as number[][]).length; i++) {
+        const yi = (y as number[] | number[][])[i]!;
+        result.labels.push(Array.isArray(yi) ? yi : [yi]);
+        result.probabilities.push((ps[k] as number[][])[i]!);
+      }
     }
-    tf.dispose([xs, ys, out]);
+    tf.dispose([xs, ys, ...out]);
   }
-  return { labels, probabilities };
+  return results;
 }
