@@ -30,6 +30,13 @@ export const evalCommand: Command = {
         description: 'With --split-column: score the rows holding this value.',
       },
       {
+        name: 'held-out',
+        type: 'boolean',
+        default: false,
+        description:
+          "Score only the held-out photos of the model's training (its split column and value, or its seeded ratio).",
+      },
+      {
         name: 'report',
         short: 'r',
         type: 'string',
@@ -71,7 +78,7 @@ export const evalCommand: Command = {
       { name: 'quiet', short: 'q', type: 'boolean', default: false, description: 'No progress messages.' },
     ],
     examples: [
-      'eval models/quality quality.csv --report quality.html',
+      'eval models/quality quality.csv --held-out --report quality.html',
       'eval models/dr labels.csv --split-column split --split test --json results.json',
     ],
   },

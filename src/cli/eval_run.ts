@@ -4,6 +4,7 @@ import { dispose } from '@tensorflow/tfjs-core';
 import type { BackendName } from '../backend/backend_names.js';
 import { setupBackend } from '../backend/setup_backend.js';
 import { fromCsv } from '../data/node/from_csv.js';
+import type { SplitArgs } from '../data/split.js';
 import { formatSummary } from '../data/summary.js';
 import { readImage } from '../io/node/read_image.js';
 import { predictDatasetOutputs, scoreTask } from '../models/task_metrics.js';
@@ -53,11 +54,11 @@ export async function runEval(args: ParsedArgs, context: CommandContext): Promis
       positive: stringOf(training.positive),
       negative: stringOf(training.negative),
     });
-    const splitColumn = args.string('split-column');
+    const split = evalSplit(args, training);
     const data = await fromCsv(csv, {
       ...csvLabelArgs(NAME, args, layout, card.task, card.classes),
       ...(card.task === 'grade' ? { grades: card.classes.length } : {}),
-      ...(splitColumn === undefined ? {} : { split: { column: splitColumn, value: args.string('split')! } }),
+      ...(split === undefined ? {} : { split }),
       transform: modelInputTransform(card.preprocessing),
       batchSize: args.number('batch-size')!,
       shuffle: false,
@@ -82,7 +83,7 @@ export async function runEval(args: ParsedArgs, context: CommandContext): Promis
     const scores = predictions.map((p) => scoreTask(card, p));
     const columns = Object.keys(scores[0]!);
     const outputTable: ReportTable = {
-      title: `Scores on ${basename(csv)}${splitColumn === undefined ? '' : ` (${args.string('split')})`}`,
+      title: `Scores on ${basename(csv)}${split === undefined ? '' : ` (${describeSplit(split)})`}`,
       columns,
       rows: scores.map((s, o) => ({
         label: outputs[o]!,
@@ -212,6 +213,42 @@ export function formatConfusion(classes: readonly string[], counts: readonly (re
     ),
   ];
   return `${lines.join('\n')}\n\n`;
+}
+
+/** The rows to score: `--held-out` (the card's split), `--split-column` + `--split`, or all. */
+function evalSplit(
+  args: ParsedArgs,
+  training: Record<string, string | number | boolean>,
+): SplitArgs | undefined {
+  const column = args.string('split-column');
+  if (!args.boolean('held-out')) {
+    return column === undefined ? undefined : { column, value: args.string('split')! };
+  }
+  if (column !== undefined) {
+    throw new UsageError(
+      `${NAME}: --held-out uses the model's own split; leave out --split-column.`,
+      NAME,
+      column,
+    );
+  }
+  if (typeof training.splitColumn === 'string' && typeof training.valSplit === 'string') {
+    return { column: training.splitColumn, value: training.valSplit };
+  }
+  if (typeof training.valRatio === 'number' && typeof training.seed === 'number') {
+    return { ratio: training.valRatio, subset: 'val', seed: training.seed };
+  }
+  throw new UsageError(
+    `${NAME}: --held-out needs a model card that records its split (trained by this fundus-kit's 'train'); ` +
+      'give --split-column and --split instead.',
+    NAME,
+    'held-out',
+  );
+}
+
+function describeSplit(split: SplitArgs): string {
+  return 'ratio' in split
+    ? `held-out ${split.ratio} of the rows, seed ${split.seed}`
+    : `${split.column} = ${split.value}`;
 }
 
 function finiteOrNull(v: number | undefined): number | null {

@@ -238,10 +238,10 @@ describe('fundus-kit train / eval / predict / explain', () => {
     expect(table[1]).toMatch(/^p0\.png,(good|poor),/);
   }, 60_000);
 
-  it('train --explore keeps the best candidate; multiclass classes come from the labels', async () => {
+  it('train --explore keeps the best candidate; eval --held-out finds the same seeded ratio split', async () => {
     const dir = join(tmp, 'explored');
     const io = capture();
-    const argv = ['train', csv, dir, '--label-column', 'quality', '--split-column', 'split'];
+    const argv = ['train', csv, dir, '--label-column', 'quality', '--val-ratio', '0.3', '--seed', '7'];
     argv.push('--backbones', 'resnet18,vgg16', '--explore', '--top', '1', '--width', '0.0625');
     argv.push('--size', String(SIZE), '--epochs', '1', '--batch-size', '7', '--backend', 'wasm');
     const code = await runCli(argv, io);
@@ -259,6 +259,14 @@ describe('fundus-kit train / eval / predict / explain', () => {
       'vgg16',
     ]);
     expect(record.selection[0].backbone).toBe(card.backbones[0]);
+    expect(card.training).toMatchObject({ heldOutPhotos: 6, trainPhotos: 14, valRatio: 0.3, seed: 7 });
+    const json = join(tmp, 'explored.json');
+    expect(
+      await runCli(['eval', dir, csv, '--held-out', '--json', json, '--gallery', '0', '-q'], capture()),
+    ).toBe(0);
+    const data = JSON.parse(await readFile(json, 'utf8'));
+    expect(data.summary.photos).toBe(6);
+    expect(data.tables[0].rows[0].values[0]).toBeCloseTo(card.metrics!.accuracy!, 9);
   }, 120_000);
 
   it('refuses bad command lines with the fix, before any work', async () => {

@@ -225,6 +225,13 @@ export async function runTrain(args: ParsedArgs, context: CommandContext): Promi
       backend: info.name,
       seconds: Math.round(seconds),
     };
+    if (splitColumn === undefined) {
+      training.valRatio = args.number('val-ratio')!;
+      training.seed = seed;
+    } else {
+      training.splitColumn = splitColumn;
+      training.valSplit = args.string('val-split')!;
+    }
     if (layout.positive !== undefined) training.positive = layout.positive;
     if (layout.negative !== undefined) training.negative = layout.negative;
     if (chosen.length > 1) training.fusion = args.string('fusion')!;
