@@ -11,6 +11,10 @@
  *
  *   npm run demo                 # defaults
  *   npm run demo -- --quick      # smaller, for a smoke check
+ *   npm run demo -- --data labels.csv [train options]
+ *                                # the same recipe on real photos, through the CLI: `fundus-kit train` with
+ *                                # --explore over the four backbones of Sun et al. and the top two fine-tuned
+ *                                # jointly, then `fundus-kit eval --held-out --report` (see docs/guides/cli.md)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -25,6 +29,7 @@ import {
   type ReportPhoto,
   renderReport,
   rocCurve,
+  runCli,
   type SyntheticBatch,
   scoreTask,
   selectBackbones,
@@ -224,4 +229,45 @@ async function main(): Promise<void> {
   console.log(`\nwrote ${file} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
-await main();
+/** `--data <labels.csv> …`: the recipe on real photos through the CLI; the options after the CSV go to `train`. */
+async function onRealData(csv: string, trainOptions: string[]): Promise<number> {
+  const model = path.join(OUT, 'model');
+  const train = [
+    'train',
+    csv,
+    model,
+    '--overwrite',
+    '--backbones',
+    'alexnet,googlenet,vgg16,resnet50',
+    '--explore',
+    '--top',
+    '2',
+    '--explore-epochs',
+    '2',
+    '--width',
+    '0.25',
+    '--size',
+    '128',
+    '--augment',
+    '--epochs',
+    '10',
+    ...trainOptions, // later options win, so these override the defaults above
+  ];
+  console.log(`fundus-kit ${train.join(' ')}`);
+  const trained = await runCli(train);
+  if (trained !== 0 && trained !== 1) return trained;
+  const report = path.join(OUT, 'report.html');
+  const evaluate = ['eval', model, csv, '--held-out', '--report', report];
+  console.log(`\nfundus-kit ${evaluate.join(' ')}`);
+  return runCli(evaluate);
+}
+
+const dataAt = process.argv.indexOf('--data');
+if (dataAt === -1) {
+  await main();
+} else if (process.argv[dataAt + 1] === undefined) {
+  console.error('npm run demo -- --data <labels.csv> [train options]: the CSV is missing.');
+  process.exitCode = 2;
+} else {
+  process.exitCode = await onRealData(process.argv[dataAt + 1]!, process.argv.slice(dataAt + 2));
+}

@@ -5,7 +5,13 @@
  * @packageDocumentation
  */
 
-export { readModelCard, resolveReportImages, writeModelCard } from './cli/node/index.js';
+export {
+  type RunCliArgs,
+  readModelCard,
+  resolveReportImages,
+  runCli,
+  writeModelCard,
+} from './cli/node/index.js';
 export {
   type FromCsvArgs,
   type FromFolderArgs,

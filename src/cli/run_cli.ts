@@ -31,7 +31,15 @@ const DESCRIPTION =
 
 /**
  * Runs the `fundus-kit` command line `argv` (without `node` and the script) and resolves to its exit code:
- * 0 success, 1 some inputs failed (or the run failed), 2 a bad command line, 130 interrupted.
+ * 0 success, 1 some inputs failed (or the run failed), 2 a bad command line, 130 interrupted. The same as the
+ * `fundus-kit` executable, for scripts that chain commands (Node only).
+ *
+ * @example
+ * ```ts
+ * const code = await runCli(['train', 'labels.csv', 'models/eyes', '--label-column', 'class']);
+ * if (code === 0) await runCli(['eval', 'models/eyes', 'labels.csv', '--held-out', '--report', 'eyes.html']);
+ * ```
+ * @throws Never for a failing command (its message goes to `stderr` and the code is returned).
  */
 export async function runCli(argv: readonly string[], args: RunCliArgs = {}): Promise<number> {
   const stdout = args.stdout ?? process.stdout;
