@@ -24,7 +24,7 @@ export const CSV_LAYOUT_OPTIONS: readonly OptionSpec[] = [
     name: 'image-column',
     type: 'string',
     valueName: 'name',
-    defaultText: "'image' (eval: the model's)",
+    defaultText: "image; eval: the model's",
     description: 'The CSV column holding image paths.',
   },
   {
@@ -32,21 +32,21 @@ export const CSV_LAYOUT_OPTIONS: readonly OptionSpec[] = [
     short: 'l',
     type: 'string',
     valueName: 'name',
-    defaultText: "'label' (eval: the model's)",
+    defaultText: "label; eval: the model's",
     description: 'The CSV column holding labels (a class, 0/1, a grade 0-4, or comma-separated keywords).',
   },
   {
     name: 'positive',
     type: 'string',
     valueName: 'values',
-    defaultText: "labels must be 0/1 (eval: the model's)",
+    defaultText: "none, labels are 0/1; eval: the model's",
     description: "binary: label value(s) meaning the positive class, comma-separated (e.g. '1,2').",
   },
   {
     name: 'negative',
     type: 'string',
     valueName: 'values',
-    defaultText: "every other value (eval: the model's)",
+    defaultText: "every other value; eval: the model's",
     description: 'binary: label value(s) meaning the negative class; values in neither list are bad rows.',
   },
   {

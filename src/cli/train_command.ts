@@ -39,7 +39,7 @@ export const trainCommand: Command = {
         type: 'choice',
         choices: CLI_TASKS,
         default: 'multiclass',
-        description: 'What the labels mean: binary (0/1 or --positive), multiclass, multilabel, grade (0-4).',
+        description: 'What the labels mean (binary: 0/1, or see --positive; grade: 0-4)',
       },
       ...CSV_LAYOUT_OPTIONS,
       {
