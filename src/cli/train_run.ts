@@ -187,8 +187,10 @@ export async function runTrain(args: ParsedArgs, context: CommandContext): Promi
         await saveModel(built.predictModel, partial);
       }
       say(
-        `  epoch ${epoch + 1}/${epochs}: loss ${fmt(loss)}  held-out ${metric} ${fmt(score)}` +
-          `  accuracy ${fmt(scores[0]!.accuracy)}${improved ? '  (best so far, saved)' : ''}`,
+        `  epoch ${epoch + 1}/${epochs}: loss ${fmt(loss)}  held-out ` +
+          `${Object.entries(scores[0]!)
+            .map(([name, value]) => `${name} ${fmt(value)}`)
+            .join('  ')}${improved ? '  (best so far, saved)' : ''}`,
       );
       if (patience !== undefined && epoch - best.epoch >= patience) {
         say(`${NAME}: no better held-out ${metric} for ${patience} epochs; stopping.`);
