@@ -1,5 +1,5 @@
-import { BACKEND_NAMES } from '../backend/backend_names.js';
 import type { Command } from './command.js';
+import { BACKEND_OPTION, QUIET_OPTION } from './common_options.js';
 import { CSV_LAYOUT_OPTIONS } from './label_options.js';
 
 const NAME = 'eval';
@@ -66,16 +66,8 @@ export const evalCommand: Command = {
         max: 4096,
         description: 'Photos per prediction batch.',
       },
-      {
-        name: 'backend',
-        short: 'b',
-        type: 'choice',
-        choices: ['auto', ...BACKEND_NAMES],
-        default: 'auto',
-        defaultText: 'auto, which tries tensorflow, then wasm, then cpu',
-        description: 'TF.js backend to run on.',
-      },
-      { name: 'quiet', short: 'q', type: 'boolean', default: false, description: 'No progress messages.' },
+      BACKEND_OPTION,
+      QUIET_OPTION,
     ],
     examples: [
       'eval models/quality quality.csv --held-out --report quality.html',

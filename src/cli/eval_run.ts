@@ -1,8 +1,5 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import { dispose } from '@tensorflow/tfjs-core';
-import type { BackendName } from '../backend/backend_names.js';
-import { setupBackend } from '../backend/setup_backend.js';
 import { fromCsv } from '../data/node/from_csv.js';
 import type { SplitArgs } from '../data/split.js';
 import { formatSummary } from '../data/summary.js';
@@ -18,8 +15,10 @@ import { loadTrainedModel } from './load_trained_model.js';
 import { modelInputTransform } from './model_input.js';
 import { renderReport } from './render_report.js';
 import type { ReportData, ReportPhoto, ReportTable } from './report_data.js';
+import { startBackend } from './start_backend.js';
 import { readTrainingRecord } from './training_record.js';
 import { UsageError } from './usage_error.js';
+import { writeTextAtomically } from './write_text_atomically.js';
 
 const NAME = 'eval';
 
@@ -43,8 +42,7 @@ export async function runEval(args: ParsedArgs, context: CommandContext): Promis
   if (jsonFile !== undefined && !/\.json$/i.test(jsonFile)) {
     throw new UsageError(`${NAME}: --json must name a .json file, but got '${jsonFile}'.`, NAME, jsonFile);
   }
-  const backend = args.string('backend')!;
-  const info = await setupBackend(backend === 'auto' ? {} : { prefer: backend as BackendName });
+  const info = await startBackend(args);
   const { model, card, outputs } = await loadTrainedModel(NAME, modelDir);
   try {
     const training = card.training ?? {};
@@ -135,8 +133,8 @@ export async function runEval(args: ParsedArgs, context: CommandContext): Promis
       }
       report.summary!.seconds = Math.round((performance.now() - started) / 1000);
       if (jsonFile !== undefined)
-        await writeAtomically(context, jsonFile, `${JSON.stringify(report, null, 2)}\n`);
-      if (reportFile !== undefined) await writeAtomically(context, reportFile, renderReport(report));
+        await writeTextAtomically(context, jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+      if (reportFile !== undefined) await writeTextAtomically(context, reportFile, renderReport(report));
       for (const file of [jsonFile, reportFile])
         if (file !== undefined) out.write(`${NAME}: wrote ${file}\n`);
     }
@@ -173,18 +171,6 @@ async function gallery(
     }
   }
   return photos;
-}
-
-async function writeAtomically(context: CommandContext, file: string, text: string): Promise<void> {
-  await mkdir(dirname(resolve(file)), { recursive: true });
-  const partial = `${file}.partial`;
-  const release = context.interrupt.register(() => rm(partial, { force: true }));
-  try {
-    await writeFile(partial, text);
-    await rename(partial, file);
-  } finally {
-    release();
-  }
 }
 
 /** A plain-text table for the terminal. */

@@ -1,7 +1,7 @@
-import { BACKEND_NAMES } from '../backend/backend_names.js';
 import { CAM_METHODS } from '../explain/cam_map.js';
 import { COLORMAPS } from '../explain/colormaps.js';
 import type { Command } from './command.js';
+import { BACKEND_OPTION, CSV_INPUT_OPTIONS, QUIET_OPTION } from './common_options.js';
 
 const NAME = 'explain';
 
@@ -66,30 +66,9 @@ export const explainCommand: Command = {
         max: 1,
         description: 'Heatmap opacity.',
       },
-      {
-        name: 'image-column',
-        type: 'string',
-        default: 'image',
-        valueName: 'name',
-        description: 'CSV input: the column holding image paths.',
-      },
-      {
-        name: 'root',
-        type: 'string',
-        valueName: 'folder',
-        defaultText: "the CSV's folder",
-        description: 'CSV input: the folder image paths are relative to.',
-      },
-      {
-        name: 'backend',
-        short: 'b',
-        type: 'choice',
-        choices: ['auto', ...BACKEND_NAMES],
-        default: 'auto',
-        defaultText: 'auto, which tries tensorflow, then wasm, then cpu',
-        description: 'TF.js backend to run on.',
-      },
-      { name: 'quiet', short: 'q', type: 'boolean', default: false, description: 'No progress bar.' },
+      ...CSV_INPUT_OPTIONS,
+      BACKEND_OPTION,
+      QUIET_OPTION,
     ],
     examples: [
       'explain models/quality photos/ heatmaps/',

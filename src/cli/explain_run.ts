@@ -1,8 +1,6 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { dispose } from '@tensorflow/tfjs-core';
-import type { BackendName } from '../backend/backend_names.js';
-import { setupBackend } from '../backend/setup_backend.js';
 import type { CamMethod } from '../explain/cam_map.js';
 import type { ColormapName } from '../explain/colormaps.js';
 import { readImage } from '../io/node/read_image.js';
@@ -15,6 +13,7 @@ import { csvField, listInputs } from './list_inputs.js';
 import { loadTrainedModel } from './load_trained_model.js';
 import type { ModelCard } from './model_card.js';
 import { ProgressBar } from './progress_bar.js';
+import { startBackend } from './start_backend.js';
 import { UsageError } from './usage_error.js';
 
 const NAME = 'explain';
@@ -35,8 +34,7 @@ export async function runExplain(args: ParsedArgs, context: CommandContext): Pro
     context.stderr.write(`${NAME}: no images (.jpg, .png, .tif, …) found in ${input}.\n`);
     return 1;
   }
-  const backend = args.string('backend')!;
-  const info = await setupBackend(backend === 'auto' ? {} : { prefer: backend as BackendName });
+  const info = await startBackend(args);
   const { model, card, outputs } = await loadTrainedModel(NAME, modelDir);
   const failures = new FailureLog();
   for (const r of list.rejected) failures.add(r.path, r.reason);

@@ -1,5 +1,5 @@
-import { BACKEND_NAMES } from '../backend/backend_names.js';
 import type { Command } from './command.js';
+import { BACKEND_OPTION, CSV_INPUT_OPTIONS, QUIET_OPTION } from './common_options.js';
 
 const NAME = 'predict';
 
@@ -28,30 +28,9 @@ export const predictCommand: Command = {
         defaultText: 'standard output',
         description: 'Write the CSV here.',
       },
-      {
-        name: 'image-column',
-        type: 'string',
-        default: 'image',
-        valueName: 'name',
-        description: 'CSV input: the column holding image paths.',
-      },
-      {
-        name: 'root',
-        type: 'string',
-        valueName: 'folder',
-        defaultText: "the CSV's folder",
-        description: 'CSV input: the folder image paths are relative to.',
-      },
-      {
-        name: 'backend',
-        short: 'b',
-        type: 'choice',
-        choices: ['auto', ...BACKEND_NAMES],
-        default: 'auto',
-        defaultText: 'auto, which tries tensorflow, then wasm, then cpu',
-        description: 'TF.js backend to run on.',
-      },
-      { name: 'quiet', short: 'q', type: 'boolean', default: false, description: 'No progress bar.' },
+      ...CSV_INPUT_OPTIONS,
+      BACKEND_OPTION,
+      QUIET_OPTION,
     ],
     examples: ['predict models/quality photos/ --out quality.csv', 'predict models/dr eye.jpg'],
   },

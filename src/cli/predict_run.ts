@@ -1,8 +1,4 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendName } from '../backend/backend_names.js';
-import { setupBackend } from '../backend/setup_backend.js';
 import { readImage } from '../io/node/read_image.js';
 import type { ParsedArgs } from './args_parser.js';
 import type { CommandContext } from './command.js';
@@ -13,7 +9,9 @@ import { loadTrainedModel } from './load_trained_model.js';
 import type { ModelCard } from './model_card.js';
 import { modelInputTransform } from './model_input.js';
 import { ProgressBar } from './progress_bar.js';
+import { startBackend } from './start_backend.js';
 import { UsageError } from './usage_error.js';
+import { writeTextAtomically } from './write_text_atomically.js';
 
 const NAME = 'predict';
 
@@ -36,8 +34,7 @@ export async function runPredict(args: ParsedArgs, context: CommandContext): Pro
     context.stderr.write(`${NAME}: no images (.jpg, .png, .tif, …) found in ${input}.\n`);
     return 1;
   }
-  const backend = args.string('backend')!;
-  const info = await setupBackend(backend === 'auto' ? {} : { prefer: backend as BackendName });
+  const info = await startBackend(args);
   const { model, card } = await loadTrainedModel(NAME, modelDir);
   const failures = new FailureLog();
   for (const r of list.rejected) failures.add(r.path, r.reason);
@@ -87,15 +84,7 @@ export async function runPredict(args: ParsedArgs, context: CommandContext): Pro
   if (outFile === undefined) {
     context.stdout.write(csv);
   } else {
-    await mkdir(dirname(resolve(outFile)), { recursive: true });
-    const partial = `${outFile}.partial`;
-    const release = context.interrupt.register(() => rm(partial, { force: true }));
-    try {
-      await writeFile(partial, csv);
-      await rename(partial, outFile);
-    } finally {
-      release();
-    }
+    await writeTextAtomically(context, outFile, csv);
     context.stdout.write(`${NAME}: wrote ${lines.length - 1} predictions to ${outFile}\n`);
   }
   const summary = failures.summary(total, 'photos');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureCliOutput } from '../../test/support/cli_io.js';
 import { dataPath } from '../../test/support/shared_data.js';
 import { setupBackend } from '../backend/setup_backend.js';
 import { readImage } from '../io/node/read_image.js';
@@ -13,17 +14,6 @@ import { runCli } from './run_cli.js';
 
 const PHOTOS = ['10_left.jpg', '10_right.jpg', '114_left.jpg'];
 const photo = (name: string) => dataPath(`eyepacs/images/${name}`);
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    stdout: { write: (t: string) => out.push(t), isTTY: false },
-    stderr: { write: (t: string) => err.push(t), isTTY: false },
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
 
 async function listAll(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
@@ -54,7 +44,7 @@ describe('fundus-kit preprocess', () => {
     await writeFile(join(input, 'notes.txt'), 'not an image');
     const output = join(tmp, 'tree-out');
 
-    const io = capture();
+    const io = captureCliOutput();
     const argv = [
       'preprocess',
       input,
@@ -113,7 +103,7 @@ describe('fundus-kit preprocess', () => {
     await writeFile(csv, 'grade,image\n0,images/x.jpg\n1,"images/my, photo.jpg"\n2,images/missing.jpg\n3,\n');
     const output = join(tmp, 'csv-out');
 
-    const io = capture();
+    const io = captureCliOutput();
     const argv = ['preprocess', csv, output, '-s', '64', '-c', 'greyscale', '-f', 'jpg', '-b', 'wasm', '-q'];
     const before = tf.memory().numTensors;
     expect(await runCli(argv, io)).toBe(1);
@@ -142,12 +132,12 @@ describe('fundus-kit preprocess', () => {
   });
 
   it('refuses to write into its own input, and names a missing CSV column (exit code 2)', async () => {
-    let io = capture();
+    let io = captureCliOutput();
     expect(await runCli(['preprocess', tmp, tmp, '-q'], io)).toBe(2);
     expect(io.err()).toContain('<out> must not be <in>');
     const csv = join(tmp, 'cols.csv');
     await writeFile(csv, 'path,label\na.jpg,0\n');
-    io = capture();
+    io = captureCliOutput();
     expect(await runCli(['preprocess', csv, join(tmp, 'cols-out'), '-q'], io)).toBe(2);
     expect(io.err()).toBe(
       `preprocess: ${csv} has no column 'image'; its columns are path, label. Choose one with --image-column.\n`,

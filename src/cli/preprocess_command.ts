@@ -1,5 +1,5 @@
-import { BACKEND_NAMES } from '../backend/backend_names.js';
 import type { Command } from './command.js';
+import { BACKEND_OPTION, CSV_INPUT_OPTIONS, QUIET_OPTION } from './common_options.js';
 import { PREPROCESS_OPTIONS } from './preprocess_options.js';
 
 const NAME = 'preprocess';
@@ -39,30 +39,9 @@ export const preprocessCommand: Command = {
         description: 'Output file format.',
       },
       { name: 'quality', type: 'integer', default: 90, min: 1, max: 100, description: 'JPEG quality.' },
-      {
-        name: 'backend',
-        short: 'b',
-        type: 'choice',
-        choices: ['auto', ...BACKEND_NAMES],
-        default: 'auto',
-        defaultText: 'auto, which tries tensorflow, then wasm, then cpu',
-        description: 'TF.js backend to run on.',
-      },
-      {
-        name: 'image-column',
-        type: 'string',
-        default: 'image',
-        valueName: 'name',
-        description: 'CSV input: the column holding image paths.',
-      },
-      {
-        name: 'root',
-        type: 'string',
-        valueName: 'folder',
-        defaultText: "the CSV's folder",
-        description: 'CSV input: the folder image paths are relative to.',
-      },
-      { name: 'quiet', short: 'q', type: 'boolean', default: false, description: 'No progress bar.' },
+      BACKEND_OPTION,
+      ...CSV_INPUT_OPTIONS,
+      QUIET_OPTION,
     ],
     examples: [
       'preprocess photos/ prepared/ --size 512 --colour benGraham',

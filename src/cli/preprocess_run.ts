@@ -1,8 +1,6 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { add, clipByValue, dispose, type Tensor3D, tidy } from '@tensorflow/tfjs-core';
-import type { BackendName } from '../backend/backend_names.js';
-import { setupBackend } from '../backend/setup_backend.js';
 import { readImage } from '../io/node/read_image.js';
 import { writeImage } from '../io/node/write_image.js';
 import { fundusPipeline } from '../preprocess/fundus_pipeline.js';
@@ -13,6 +11,7 @@ import { csvField, type InputFile, listInputs } from './list_inputs.js';
 import { settingsFromArgs } from './preprocess_options.js';
 import { type PreprocessSettings, pipelineArgs } from './preprocess_settings.js';
 import { ProgressBar } from './progress_bar.js';
+import { startBackend } from './start_backend.js';
 import { UsageError } from './usage_error.js';
 import { FUNDUS_KIT_VERSION } from './version.js';
 
@@ -49,8 +48,7 @@ export async function runPreprocess(args: ParsedArgs, context: CommandContext): 
     return 1;
   }
 
-  const backend = args.string('backend')!;
-  const info = await setupBackend(backend === 'auto' ? {} : { prefer: backend as BackendName });
+  const info = await startBackend(args);
   await mkdir(outputAbs, { recursive: true });
   if (!quiet) {
     context.stderr.write(

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import type { ParsedArgs } from './args_parser.js';
 import type { Command, CommandContext } from './command.js';
@@ -6,6 +6,7 @@ import { resolveReportImages } from './node/resolve_report_images.js';
 import { renderReport } from './render_report.js';
 import { validateReportData } from './report_data.js';
 import { UsageError } from './usage_error.js';
+import { writeTextAtomically } from './write_text_atomically.js';
 
 const NAME = 'report';
 
@@ -70,15 +71,7 @@ async function runReport(args: ParsedArgs, context: CommandContext): Promise<num
   const title = args.string('title');
   const data = validateReportData(title === undefined ? json : { ...(json as object), title });
   const html = renderReport(await resolveReportImages(data, dirname(resolve(input))));
-  await mkdir(dirname(resolve(out)), { recursive: true });
-  const partial = `${out}.partial`;
-  const release = context.interrupt.register(() => rm(partial, { force: true }));
-  try {
-    await writeFile(partial, html);
-    await rename(partial, out);
-  } finally {
-    release();
-  }
+  await writeTextAtomically(context, out, html);
   context.stdout.write(`${NAME}: wrote ${out} (${Math.round(html.length / 1024)} KiB)\n`);
   return 0;
 }

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { captureCliOutput } from '../../test/support/cli_io.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { Command } from './command.js';
 import { FailureLog } from './failure_log.js';
@@ -9,17 +10,6 @@ import { runCli, USAGE_EXIT_CODE } from './run_cli.js';
 const packageVersion = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    stdout: { write: (t: string) => out.push(t), isTTY: false },
-    stderr: { write: (t: string) => err.push(t), isTTY: false },
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
 
 /** A batch command over `--files a,b,c` that fails on names starting with 'bad'. */
 const batch: Command = {
@@ -53,24 +43,24 @@ const broken: Command = {
 
 describe('runCli', () => {
   it('--version prints the package version; --help the program help; no command prints help with code 2', async () => {
-    let io = capture();
+    let io = captureCliOutput();
     expect(await runCli(['--version'], io)).toBe(0);
     expect(io.out()).toBe(`${packageVersion}\n`);
-    io = capture();
+    io = captureCliOutput();
     expect(await runCli(['-h'], io)).toBe(0);
     expect(io.out()).toContain('Usage: fundus-kit <command> [options]');
     expect(io.out()).toMatch(/preprocess\s+Crop, resize and recolour/);
     expect(io.out()).toMatch(/report\s+Write one self-contained HTML report/);
-    io = capture();
+    io = captureCliOutput();
     expect(await runCli([], io)).toBe(USAGE_EXIT_CODE);
     expect(io.err()).toContain('Usage: fundus-kit <command>');
   });
 
   it("prints a command's help for 'help <command>' and '<command> --help'", async () => {
-    let io = capture();
+    let io = captureCliOutput();
     expect(await runCli(['help', 'preprocess'], io)).toBe(0);
     const viaHelp = io.out();
-    io = capture();
+    io = captureCliOutput();
     expect(await runCli(['preprocess', '--help'], io)).toBe(0);
     expect(io.out()).toBe(viaHelp);
     expect(viaHelp).toContain('Usage: fundus-kit preprocess <in> <out> [options]');
@@ -78,28 +68,28 @@ describe('runCli', () => {
   });
 
   it('an unknown command or option is a usage error (code 2) that names the fix', async () => {
-    let io = capture();
+    let io = captureCliOutput();
     expect(await runCli(['preproces', 'a', 'b'], io)).toBe(2);
     expect(io.err()).toContain("Unknown command 'preproces'. Did you mean 'preprocess'?");
-    io = capture();
+    io = captureCliOutput();
     expect(await runCli(['preprocess', 'a', 'b', '--sze', '256'], io)).toBe(2);
     expect(io.err()).toBe(
       "Unknown option --sze. Did you mean --size? Run 'fundus-kit preprocess --help' for usage.\n",
     );
-    io = capture();
+    io = captureCliOutput();
     expect(await runCli(['--size', '3'], io)).toBe(2);
     expect(io.err()).toContain('Options go after the command');
   });
 
   it('exit code 1 and the failure list when some files fail; 0 when none do', async () => {
     const commands = [batch, broken];
-    let io = capture();
+    let io = captureCliOutput();
     expect(await runCli(['batch', '--files', 'a,bad1,c,bad2'], { ...io, commands })).toBe(1);
     expect(io.err()).toBe('2 of 4 files failed:\n  bad1: cannot decode bad1\n  bad2: cannot decode bad2\n');
-    io = capture();
+    io = captureCliOutput();
     expect(await runCli(['batch', '--files', 'a,b'], { ...io, commands })).toBe(0);
     expect(io.err()).toBe('');
-    io = capture();
+    io = captureCliOutput();
     expect(await runCli(['broken'], { ...io, commands })).toBe(1);
     expect(io.err()).toBe('fundus-kit broken: broken: the whole run failed.\n');
   });

@@ -1,5 +1,5 @@
-import { BACKEND_NAMES } from '../backend/backend_names.js';
 import type { Command } from './command.js';
+import { BACKEND_OPTION, QUIET_OPTION } from './common_options.js';
 import { CLI_TASKS, CSV_LAYOUT_OPTIONS } from './label_options.js';
 import { PREPROCESS_OPTIONS } from './preprocess_options.js';
 
@@ -190,16 +190,8 @@ export const trainCommand: Command = {
         default: false,
         description: 'Replace an existing <model> folder.',
       },
-      {
-        name: 'backend',
-        short: 'b',
-        type: 'choice',
-        choices: ['auto', ...BACKEND_NAMES],
-        default: 'auto',
-        defaultText: 'auto, which tries tensorflow, then wasm, then cpu',
-        description: 'TF.js backend to run on.',
-      },
-      { name: 'quiet', short: 'q', type: 'boolean', default: false, description: 'No progress bar.' },
+      BACKEND_OPTION,
+      QUIET_OPTION,
     ],
     examples: [
       'train labels.csv models/dr --label-column class --split-column split --size 224',

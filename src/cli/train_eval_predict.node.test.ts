@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureCliOutput } from '../../test/support/cli_io.js';
 import { setupBackend } from '../backend/setup_backend.js';
 import { syntheticFundus } from '../data/synthetic/fundus.js';
 import { registerHeadLayers } from '../heads/register_head_layers.js';
@@ -19,17 +20,6 @@ import { runCli } from './run_cli.js';
 const N = 20;
 const SIZE = 32;
 const QUALITY = ['good', 'usable', 'reject'] as const;
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    stdout: { write: (t: string) => out.push(t), isTTY: false },
-    stderr: { write: (t: string) => err.push(t), isTTY: false },
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
 
 let tmp: string;
 let csv: string;
@@ -115,7 +105,7 @@ describe('fundus-kit train / eval / predict / explain', () => {
 
   it('train: joint fine-tuning saves the model, a card whose held-out scores are the model’s, and its history', async () => {
     const before = tf.memory().numTensors;
-    const io = capture();
+    const io = captureCliOutput();
     const code = await runCli(['train', csv, jointDir(), ...JOINT, '--quiet'], io);
     expect(io.err()).toBe('');
     expect(code).toBe(0);
@@ -158,7 +148,7 @@ describe('fundus-kit train / eval / predict / explain', () => {
 
   it('eval: scores the held-out split as train did, for the model and each branch, and writes a report', async () => {
     const card = await readModelCard(jointDir());
-    const io = capture();
+    const io = captureCliOutput();
     const json = join(tmp, 'eval.json');
     const html = join(tmp, 'eval.html');
     const code = await runCli(
@@ -203,7 +193,7 @@ describe('fundus-kit train / eval / predict / explain', () => {
     for (const r of picks)
       await writeFile(join(folder, r.file.split('/')[1]!), await readFile(join(tmp, r.file)));
     await writeFile(join(folder, 'broken.jpg'), 'this is not a JPEG');
-    const io = capture();
+    const io = captureCliOutput();
     const code = await runCli(['predict', jointDir(), folder, '-q'], io);
     expect(code).toBe(1);
     expect(io.err()).toMatch(/1 of 4 photos failed:\n.*broken\.jpg/);
@@ -224,7 +214,7 @@ describe('fundus-kit train / eval / predict / explain', () => {
 
   it('explain: writes a Grad-CAM overlay per photo at the model’s input size, and explain.csv', async () => {
     const out = join(tmp, 'cams');
-    const io = capture();
+    const io = captureCliOutput();
     const code = await runCli(
       ['explain', jointDir(), join(tmp, rows[0]!.file), out, '-q', '--output', '1'],
       io,
@@ -240,7 +230,7 @@ describe('fundus-kit train / eval / predict / explain', () => {
 
   it('train --explore keeps the best candidate; eval --held-out finds the same seeded ratio split', async () => {
     const dir = join(tmp, 'explored');
-    const io = capture();
+    const io = captureCliOutput();
     const argv = ['train', csv, dir, '--label-column', 'quality', '--val-ratio', '0.3', '--seed', '7'];
     argv.push('--backbones', 'resnet18,vgg16', '--explore', '--top', '1', '--width', '0.0625');
     argv.push('--size', String(SIZE), '--epochs', '1', '--batch-size', '7', '--backend', 'wasm');
@@ -262,7 +252,10 @@ describe('fundus-kit train / eval / predict / explain', () => {
     expect(card.training).toMatchObject({ heldOutPhotos: 6, trainPhotos: 14, valRatio: 0.3, seed: 7 });
     const json = join(tmp, 'explored.json');
     expect(
-      await runCli(['eval', dir, csv, '--held-out', '--json', json, '--gallery', '0', '-q'], capture()),
+      await runCli(
+        ['eval', dir, csv, '--held-out', '--json', json, '--gallery', '0', '-q'],
+        captureCliOutput(),
+      ),
     ).toBe(0);
     const data = JSON.parse(await readFile(json, 'utf8'));
     expect(data.summary.photos).toBe(6);
@@ -286,7 +279,7 @@ describe('fundus-kit train / eval / predict / explain', () => {
       [['eval', jointDir(), csv, '--report', 'r.pdf'], /--report must name an \.html file/],
     ];
     for (const [argv, message] of cases) {
-      const io = capture();
+      const io = captureCliOutput();
       expect(await runCli(argv, io)).toBe(2);
       expect(io.err()).toMatch(message);
     }
@@ -296,11 +289,11 @@ describe('fundus-kit train / eval / predict / explain', () => {
     const bad = join(tmp, 'bad.csv');
     await writeFile(bad, `${await readFile(csv, 'utf8')}photos/missing.png,good,train\n`);
     const args = [...JOINT.map((a) => (a === 'resnet18,vgg16' ? 'resnet18' : a === '2' ? '1' : a)), '-q'];
-    const io = capture();
+    const io = captureCliOutput();
     expect(await runCli(['train', bad, join(tmp, 'bad1'), ...args], io)).toBe(1);
     expect(io.err()).toMatch(/line 22.*missing\.png/);
     await expect(readdir(join(tmp, 'bad1'))).rejects.toThrow();
-    const io2 = capture();
+    const io2 = captureCliOutput();
     expect(await runCli(['train', bad, join(tmp, 'bad2'), ...args, '--skip-bad-rows'], io2)).toBe(1);
     expect(io2.err()).toMatch(/1 skipped: line 22 .*missing\.png/);
     expect((await readdir(join(tmp, 'bad2'))).sort()).toContain('model.json');

@@ -4,8 +4,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { BackboneArgs } from '../architectures/backbone_args.js';
 import { createBackbone, listBackbones } from '../architectures/registry.js';
-import type { BackendName } from '../backend/backend_names.js';
-import { setupBackend } from '../backend/setup_backend.js';
 import type { BalanceMode } from '../data/balance.js';
 import type { FundusDataset } from '../data/fundus_dataset.js';
 import type { LabelTask } from '../data/labels.js';
@@ -32,6 +30,7 @@ import { modelInputTransform } from './model_input.js';
 import { writeModelCard } from './node/model_card_file.js';
 import { settingsFromArgs } from './preprocess_options.js';
 import { formatDuration, ProgressBar } from './progress_bar.js';
+import { startBackend } from './start_backend.js';
 import { TRAINING_RECORD_FILE, type TrainingRecord, writeTrainingRecord } from './training_record.js';
 import { UsageError } from './usage_error.js';
 
@@ -68,8 +67,7 @@ export async function runTrain(args: ParsedArgs, context: CommandContext): Promi
   const outAbs = resolve(out);
   await checkOutput(outAbs, out, args.boolean('overwrite')!);
 
-  const backend = args.string('backend')!;
-  const info = await setupBackend(backend === 'auto' ? {} : { prefer: backend as BackendName });
+  const info = await startBackend(args);
 
   // Datasets: labels and files are checked now; photos are decoded as batches are drawn.
   const labelArgs = csvLabelArgs(NAME, args, layout, task, classNames);
