@@ -48,7 +48,7 @@ export const explainCommand: Command = {
         name: 'class',
         type: 'string',
         valueName: 'name',
-        defaultText: 'the top class (binary: the positive class)',
+        defaultText: "the answer's class",
         description: 'The class whose evidence to show (multi-class, multi-label).',
       },
       {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { CamTarget } from '../explain/cam_gradients.js';
 import type { CamMethod } from '../explain/cam_map.js';
 import type { ColormapName } from '../explain/colormaps.js';
 import { defaultLayer } from '../explain/default_layer.js';
@@ -60,7 +61,7 @@ export interface ExplainPhotoArgs {
   layer?: string | readonly string[];
   /** Output index to explain. @defaultValue 0 (the model's answer) */
   output?: number;
-  /** Output unit to explain. @defaultValue the top unit ('argmax') */
+  /** Output unit to explain. @defaultValue the answer: the top unit ('argmax'); binary: the predicted class */
   target?: number;
   colormap?: ColormapName;
   alpha?: number;
@@ -103,10 +104,12 @@ export async function explainPhoto(
     const values = Array.from(await probabilities.data());
     probabilities.dispose();
     const layer = args.layer ?? branchLayers(model, card, output);
+    const answer = describePrediction(card, values);
+    const target = args.target ?? binaryTarget(card, answer);
     const cam = gradCam(model, input, {
       ...(args.method === undefined ? {} : { method: args.method }),
       ...(layer === undefined ? {} : { layer }),
-      ...(args.target === undefined ? {} : { target: args.target }),
+      ...(target === undefined ? {} : { target }),
       output,
     });
     const blended = tf.tidy(
@@ -117,13 +120,22 @@ export async function explainPhoto(
         }) as tf.Tensor3D,
     );
     tf.dispose([cam.heatmaps, ...cam.raw, cam.scores]);
-    return { ...describePrediction(card, values), photo: shown.image, overlay: blended };
+    return { ...answer, photo: shown.image, overlay: blended };
   } catch (e) {
     tf.dispose(shown.image);
     throw e;
   } finally {
     input.dispose();
   }
+}
+
+/**
+ * A binary head has one unit, P(positive): when the answer is the negative class, explain the evidence for it
+ * (the negated score) rather than for the positive class, which a negative photo mostly lacks.
+ */
+function binaryTarget(card: ModelCard, answer: PhotoPrediction): CamTarget | undefined {
+  if (card.task !== 'binary' || answer.label === card.classes[1]) return undefined;
+  return (scores) => tf.neg(tf.reshape(tf.slice(scores, [0, 0], [-1, 1]), [-1]));
 }
 
 /** Every branch's default layer for a joint model's fused output; undefined (gradCam's default) otherwise. */
