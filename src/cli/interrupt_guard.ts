@@ -7,6 +7,14 @@ export interface InterruptGuardArgs {
   exit?: (code: number) => void;
   /** Where the notice is written. @defaultValue `process.stderr` */
   stderr?: { write(text: string): unknown };
+  /**
+   * A second signal this soon after the first is the same Ctrl-C relayed by a wrapper (`npx`, `npm run`,
+   * `tsx` forward the terminal's SIGINT to a child that already got it from the terminal) and is ignored.
+   * @defaultValue 1000
+   */
+  echoMs?: number;
+  /** Clock in milliseconds (tests pass a fake one). @defaultValue `performance.now` */
+  now?: () => number;
 }
 
 /** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
@@ -29,6 +37,9 @@ export class InterruptGuard {
   private readonly cleanups: Cleanup[] = [];
   private readonly exit: (code: number) => void;
   private readonly stderr: { write(text: string): unknown };
+  private readonly echoMs: number;
+  private readonly now: () => number;
+  private startedAt = 0;
   private running = false;
   private readonly listener = (): void => {
     void this.trigger();
@@ -37,6 +48,8 @@ export class InterruptGuard {
   constructor(args: InterruptGuardArgs = {}) {
     this.exit = args.exit ?? ((code) => process.exit(code));
     this.stderr = args.stderr ?? process.stderr;
+    this.echoMs = args.echoMs ?? 1000;
+    this.now = args.now ?? (() => performance.now());
   }
 
   /** Adds a cleanup; call the returned function once the work it guards is finished (or undone). */
@@ -65,14 +78,19 @@ export class InterruptGuard {
     process.off('SIGTERM', this.listener);
   }
 
-  /** What a Ctrl-C does: run the cleanups newest first (each failure reported, none skipped), then exit 130. */
+  /**
+   * What a Ctrl-C does: run the cleanups newest first (each failure reported, none skipped), then exit 130. A
+   * second Ctrl-C (after `echoMs`) exits at once.
+   */
   async trigger(): Promise<void> {
     if (this.running) {
+      if (this.now() - this.startedAt < this.echoMs) return;
       this.stderr.write('\nInterrupted again: exiting without finishing the cleanup.\n');
       this.exit(INTERRUPTED_EXIT_CODE);
       return;
     }
     this.running = true;
+    this.startedAt = this.now();
     this.stderr.write('\nInterrupted: cleaning up (Ctrl-C again to exit at once)…\n');
     while (this.cleanups.length > 0) {
       const cleanup = this.cleanups.pop()!;
