@@ -1,7 +1,7 @@
 import { ShapeError } from '../errors.js';
+import { kappaFromMatrix } from '../metrics/cohen_kappa.js';
 import { invalid } from '../preprocess/check_args.js';
 import { checkCutPoints } from './apply_cut_points.js';
-import { kappaFromCounts } from './quadratic_kappa.js';
 import { readMatrix, type Values2D } from './read_values.js';
 
 /** Options of {@link optimiseCutPoints}. */
@@ -91,7 +91,7 @@ export async function optimiseCutPoints(
   const classOf = (v: number) => cuts.reduce((s, c) => s + (v >= c ? 1 : 0), 0);
   const counts = Array.from({ length: k }, () => new Float64Array(k));
   for (let i = 0; i < n; i++) counts[grade[i]!]![classOf(value[i]!)]! += 1;
-  const initialKappa = kappaFromCounts(counts, n);
+  const initialKappa = quadraticKappa(counts);
   let kappa = initialKappa;
 
   let sweeps = 0;
@@ -115,7 +115,7 @@ export async function optimiseCutPoints(
       const first = value[start]!;
       let bestT = Number.isFinite(lower) ? (lower + first) / 2 : first - 0.5;
       if (bestT < lower) bestT = lower;
-      let best = kappaFromCounts(counts, n);
+      let best = quadraticKappa(counts);
       const current = cuts[j]!;
       const candidates: [number, number][] = [[bestT, best]];
       for (let i = start; i < end; i++) {
@@ -128,7 +128,7 @@ export async function optimiseCutPoints(
             : Number.isFinite(upper)
               ? (value[i]! + upper) / 2
               : value[i]! + 0.5;
-        candidates.push([t, kappaFromCounts(counts, n)]);
+        candidates.push([t, quadraticKappa(counts)]);
       }
       // Keep the current cut unless a candidate is strictly better (so the search ends).
       best = kappa;
@@ -152,4 +152,10 @@ export async function optimiseCutPoints(
     }
   }
   return { cutPoints: cuts, kappa, initialKappa, sweeps };
+}
+
+/** The cut-point search's objective: quadratic weighted kappa, 0 (not NaN) when only one grade occurs. */
+function quadraticKappa(counts: readonly Float64Array[]): number {
+  const kappa = kappaFromMatrix(counts, 'quadratic');
+  return Number.isNaN(kappa) ? 0 : kappa;
 }

@@ -47,10 +47,31 @@ export function cohenKappa(yTrue: MetricVector, yPred: MetricVector, args: Cohen
       weights,
     );
   }
-  const { matrix, n } = countPairs(fn, yTrue, yPred, args.labels);
+  const { matrix } = countPairs(fn, yTrue, yPred, args.labels);
+  return kappaFromMatrix(matrix, weights);
+}
+
+/**
+ * Weighted kappa of a K × K count matrix `matrix[true][predicted]`: `κ = 1 − Σ w_ij O_ij / Σ w_ij E_ij`,
+ * `E = outer(row sums, column sums) / N`. NaN when the expected disagreement is 0 (one class only).
+ * @see J. Cohen, "Weighted kappa", Psychological Bulletin 70(4), 1968.
+ */
+export function kappaFromMatrix(
+  matrix: readonly ArrayLike<number>[],
+  weights: 'none' | 'linear' | 'quadratic',
+): number {
   const k = matrix.length;
-  const rows = matrix.map((row) => row.reduce((a, b) => a + b, 0));
-  const cols = matrix.map((_, j) => matrix.reduce((a, row) => a + row[j]!, 0));
+  const rows = new Float64Array(k);
+  const cols = new Float64Array(k);
+  let n = 0;
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) {
+      const c = matrix[i]![j]!;
+      rows[i]! += c;
+      cols[j]! += c;
+      n += c;
+    }
+  }
   const w = (i: number, j: number) =>
     weights === 'none' ? (i === j ? 0 : 1) : weights === 'linear' ? Math.abs(i - j) : (i - j) ** 2;
   let observed = 0;
