@@ -106,6 +106,8 @@ export async function runTrain(args: ParsedArgs, context: CommandContext): Promi
   // A half-written model never gets the final name: it grows in a temporary folder renamed at the end.
   const partial = join(dirname(outAbs), `.${basename(outAbs)}.partial-${process.pid}`);
   const release = context.interrupt.register(() => rm(partial, { recursive: true, force: true }));
+  let built: BuiltModel | undefined;
+  let heldOutMetrics: Record<string, number> = {};
   try {
     await rm(partial, { recursive: true, force: true });
     await mkdir(partial, { recursive: true });
@@ -139,7 +141,7 @@ export async function runTrain(args: ParsedArgs, context: CommandContext): Promi
       say(`${NAME}: keeping ${chosen.join(' + ')}`);
     }
 
-    const built = await buildModel(chosen, branchArgs, spec, inputShape, learningRate, args);
+    built = await buildModel(chosen, branchArgs, spec, inputShape, learningRate, args);
     const outputs = built.outputNames;
     say(
       `${NAME}: ${chosen.length > 1 ? `joint fine-tuning of ${chosen.join(' + ')}` : chosen[0]} ` +
@@ -200,8 +202,6 @@ export async function runTrain(args: ParsedArgs, context: CommandContext): Promi
       best = { epoch: history.loss!.length - 1, score: Number.NaN };
       await saveModel(built.predictModel, partial);
     }
-    built.dispose();
-
     const bestScores = perOutput[best.epoch]!;
     const seconds = (performance.now() - started) / 1000;
     const metrics: Record<string, number> = {};
@@ -269,19 +269,20 @@ export async function runTrain(args: ParsedArgs, context: CommandContext): Promi
       },
     };
     await writeTrainingRecord(partial, record);
+    heldOutMetrics = metrics;
     if (args.boolean('overwrite')) await rm(outAbs, { recursive: true, force: true });
     await rename(partial, outAbs);
   } catch (e) {
     await rm(partial, { recursive: true, force: true });
     throw e;
   } finally {
+    built?.dispose();
     release();
   }
 
   const skipped = train.summary.skipped.length + val.summary.skipped.length;
   context.stdout.write(`${NAME}: saved ${out} (best epoch by held-out ${metric}; ${TRAINING_RECORD_FILE})\n`);
-  const card = await import('./node/model_card_file.js').then((m) => m.readModelCard(outAbs));
-  for (const [name, value] of Object.entries(card.metrics ?? {})) {
+  for (const [name, value] of Object.entries(heldOutMetrics)) {
     context.stdout.write(`  ${name.padEnd(24)} ${fmt(value)}\n`);
   }
   if (skipped > 0) {
