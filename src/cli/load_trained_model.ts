@@ -16,7 +16,7 @@ export interface TrainedModel {
 
 /**
  * Loads a model folder (`model.json`, weights, `fundus-kit.json`) for `eval`, `predict` and `explain`, and
- * checks the model agrees with its card (input size, output width).
+ * checks the model agrees with its card (its input size).
  *
  * @throws {@link UsageError} when the folder does not exist; `ModelCardError` for a missing or invalid card;
  * `ModelIOError` for an unreadable model.
