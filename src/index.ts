@@ -32,6 +32,8 @@ export {
   type BackendInfo,
   type BackendLoader,
   type BackendName,
+  batchNormTraining,
+  registerBatchNormTraining,
   registerTrainingKernels,
   type SetupBackendArgs,
   setupBackend,

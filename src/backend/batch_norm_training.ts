@@ -27,6 +27,12 @@ let original: Call | undefined;
  * `FusedBatchNorm`'s and `moments`' generic gradients, and it keeps fewer tensors alive.
  *
  * @returns y, and the batch mean and (biased) variance for the moving averages; the caller disposes those two.
+ * @example
+ * ```ts
+ * const { y, mean, variance } = batchNormTraining(x, gamma, beta, 1e-3); // x: [N, H, W, C]
+ * const dx = tf.grad((input) => tf.sum(batchNormTraining(input, gamma, beta, 1e-3).y))(x);
+ * ```
+ * @throws Nothing of its own; TF.js's shape errors when γ or β do not have C values.
  * @see S. Ioffe, C. Szegedy, "Batch Normalization", ICML 2015, §3 (the backward pass).
  */
 export function batchNormTraining(
@@ -68,6 +74,7 @@ export function batchNormTraining(
  * `setupBackend` calls it.
  *
  * @returns whether this call installed it.
+ * @throws Never.
  * @example
  * ```ts
  * registerBatchNormTraining(); // BatchNormalization layers now backpropagate in closed form
