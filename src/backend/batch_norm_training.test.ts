@@ -91,6 +91,15 @@ describeEachBackend('BatchNormalization training with the closed-form gradient',
     });
   }
 
+  it("registering uses up no automatic layer name (the user's unnamed layers keep theirs)", () => {
+    const suffix = (name: string) => Number(/(\d+)$/.exec(name)?.[1]);
+    const before = tfl.layers.batchNormalization({}).name;
+    unregisterBatchNormTraining();
+    registerBatchNormTraining();
+    const after = tfl.layers.batchNormalization({}).name;
+    expect(suffix(after)).toBe(suffix(before) + 1);
+  });
+
   it('layers it does not cover (channels first) run tfjs-layers’ own code', async () => {
     const apply = async () => {
       const layer = tfl.layers.batchNormalization({ axis: 1 });

@@ -81,8 +81,8 @@ export function batchNormTraining(
  * ```
  */
 export function registerBatchNormTraining(): boolean {
-  const prototype = Object.getPrototypeOf(tfl.layers.batchNormalization({})) as { call: Call };
   if (original !== undefined) return false;
+  const prototype = batchNormPrototype();
   original = prototype.call;
   const fallback = original;
   prototype.call = function call(this: unknown, inputs, kwargs) {
@@ -126,7 +126,16 @@ export function registerBatchNormTraining(): boolean {
 /** Puts tfjs-layers' own BatchNormalization back (for tests comparing the two). */
 export function unregisterBatchNormTraining(): void {
   if (original === undefined) return;
-  const prototype = Object.getPrototypeOf(tfl.layers.batchNormalization({})) as { call: Call };
-  prototype.call = original;
+  batchNormPrototype().call = original;
   original = undefined;
+}
+
+/**
+ * tfjs-layers' BatchNormalization prototype, from the class registry (making a layer to find it would use up an
+ * automatic layer name, shifting the names of the user's own unnamed layers).
+ */
+function batchNormPrototype(): { call: Call } {
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap.BatchNormalization;
+  const cls = entry?.[0] ?? Object.getPrototypeOf(tfl.layers.batchNormalization({})).constructor;
+  return (cls as { prototype: { call: Call } }).prototype;
 }
