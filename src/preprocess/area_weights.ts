@@ -52,8 +52,32 @@ export function areaTaps(inSize: number, outSize: number): AreaTaps {
   return { taps, index, weight };
 }
 
+/**
+ * A window along one axis: `length` positions from `start` (either may reach past the axis, where the input
+ * counts as 0), resized as if it had been cut out first (zero-padded where it leaves the axis).
+ */
+export interface AreaWindow {
+  start: number;
+  length: number;
+}
+
+/**
+ * `areaTaps(window.length, outSize)` moved onto an axis of `size` positions: indices shifted by `window.start`;
+ * taps outside the axis get weight 0 (they would read zero padding) and a clamped index, so the indices stay
+ * non-decreasing. Only for inputs without NaN (a 0-weighted NaN still makes NaN in a product).
+ */
+export function windowTaps(window: AreaWindow, size: number, outSize: number): AreaTaps {
+  const { taps, index, weight } = areaTaps(window.length, outSize);
+  for (let k = 0; k < index.length; k++) {
+    const i = index[k]! + window.start;
+    if (i < 0 || i >= size) weight[k] = 0;
+    index[k] = Math.min(size - 1, Math.max(0, i));
+  }
+  return { taps, index, weight };
+}
+
 /** Output positions per matrix product: sized so each product reads about this many input positions. */
-const SPAN = 64;
+const SPAN = 32;
 
 /**
  * Applies `areaTaps(in, out)` along axis 1 (rows) or 2 (columns) of a float batch. Call inside `tidy`.
@@ -63,10 +87,11 @@ const SPAN = 64;
  * would be simpler but runs at ~35 ns an element on wasm (0.14 s for a 660² → 512² photo); these products
  * take a few milliseconds and do at most ~SPAN multiply-adds per output value.
  */
-export function resizeAreaAxis(x: Tensor4D, axis: 1 | 2, outSize: number): Tensor4D {
-  const { taps, index, weight } = areaTaps(x.shape[axis], outSize);
+export function resizeAreaAxis(x: Tensor4D, axis: 1 | 2, outSize: number, window?: AreaWindow): Tensor4D {
   const [n, h, w, c] = x.shape;
   const inSize = x.shape[axis];
+  const { taps, index, weight } =
+    window === undefined ? areaTaps(inSize, outSize) : windowTaps(window, inSize, outSize);
   const front = axis === 1 ? [1, 0, 2, 3] : [2, 0, 1, 3];
   const rest = (n * h * w * c) / inSize;
   const lines = reshape(n === 1 && axis === 1 ? x : transpose(x, front), [inSize, rest]) as Tensor2D;

@@ -2,7 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { describeEachBackend, expectNoLeaks } from '../../test/support/backends.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
+import { benGraham } from './ben_graham.js';
+import { cropToFov } from './fov/crop_to_fov.js';
 import { fundusPipeline } from './fundus_pipeline.js';
+import { resize } from './resize.js';
 import { IMAGENET_BGR_MEAN } from './vgg_preprocess.js';
 
 // A hand-made photo: 80×120, a flat disc of colour C (radius 30, centre row 40, column 70) on black.
@@ -99,12 +102,58 @@ describeEachBackend('fundusPipeline', () => {
     tf.dispose([photo, image]);
   });
 
+  it("area + 'benGraham' (resized straight from the photo, mask fused) equals the step-by-step composition", async () => {
+    // A textured disc cut by the frame's bottom edge, so the crop box leaves the photo (zero padding) and
+    // 63 px → 24 is not a whole factor (the banded area products).
+    const [h, w, cy, cx, r] = [66, 90, 36, 44, 31];
+    const data = new Float32Array(h * w * 3);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        if ((y - cy) ** 2 + (x - cx) ** 2 > r * r) continue;
+        const t = 0.6 + 0.4 * Math.sin(x / 3) * Math.cos(y / 5);
+        for (let c = 0; c < 3; c++) data[(y * w + x) * 3 + c] = C[c]! * t;
+      }
+    }
+    const photo = tf.tensor3d(data, [h, w, 3]);
+    const size = 24;
+    const prepare = fundusPipeline({ size, colour: 'benGraham', fov: { workingSize: 64 } });
+    const got = await prepare(photo);
+    const { image: crop, box, circle } = await cropToFov(photo, { workingSize: 64, square: true });
+    expect(got.box).toEqual(box);
+    expect(box.top + box.height).toBeGreaterThan(h); // the box does leave the frame
+    const radius = (circle.r * size) / box.height;
+    const want = tf.tidy(() =>
+      benGraham(resize(crop, size, { method: 'area' }), { radius, maskRadius: null }),
+    );
+    const [ours, theirs] = [await got.image.data(), await want.data()];
+    // The mask by its formula: pixel centres within 0.9 r of the circle mapped to output pixels.
+    const ocy = (circle.cy - box.top + 0.5) * (size / box.height) - 0.5;
+    const ocx = (circle.cx - box.left + 0.5) * (size / box.width) - 0.5;
+    let inside = 0;
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        const e = ((y - ocy) ** 2 + (x - ocx) ** 2) / (0.9 * radius) ** 2;
+        if (Math.abs(e - 1) < 1e-4) continue;
+        inside += e < 1 ? 1 : 0;
+        for (let c = 0; c < 3; c++) {
+          const i = (y * size + x) * 3 + c;
+          if (e < 1) expect(Math.abs(ours[i]! - theirs[i]!)).toBeLessThan(0.02);
+          else expect(ours[i]).toBe(128);
+        }
+      }
+    }
+    expect(inside).toBeGreaterThan(300);
+    tf.dispose([photo, got.image, crop, want]);
+  });
+
   it('leaves no tensors behind and does not dispose its input', async () => {
     const photo = disc();
     const prepare = fundusPipeline({ size: 16, colour: 'clahe', mask: true });
+    const ben = fundusPipeline({ size: 24, colour: 'benGraham' }); // the fused area path
     await expectNoLeaks(async () => {
       const { image } = await prepare(photo);
       image.dispose();
+      (await ben(photo)).image.dispose();
     });
     expect(photo.isDisposed).toBe(false);
     photo.dispose();
@@ -119,6 +168,12 @@ describeEachBackend('fundusPipeline', () => {
     await expect(fundusPipeline()(batch as unknown as tf.Tensor3D)).rejects.toThrow(ShapeError);
     const black = tf.zeros([32, 32, 3]) as tf.Tensor3D;
     await expect(fundusPipeline()(black)).rejects.toThrow(InvalidArgumentError); // no field of view
+    expect(() => fundusPipeline({ margin: -1 })).toThrow(/margin/);
+    expect(() => fundusPipeline({ benGraham: { scale: Number.NaN } })).toThrow(/benGraham.scale/);
+    // NaN in the last rows, past the working copy's whole blocks (83 = 10 · 8 + 3), is still found.
+    const holed = tf.tidy(() => tf.concat([disc(), tf.fill([3, W, 3], Number.NaN)], 0)) as tf.Tensor3D;
+    await expect(fundusPipeline({ fov: { workingSize: 16 } })(holed)).rejects.toThrow(/NaN/);
+    holed.dispose();
     tf.dispose([batch, black]);
   });
 });

@@ -4,7 +4,7 @@ import params from '../../test/fixtures/opencv/params.json';
 import { describeEachBackend, expectNoLeaks } from '../../test/support/backends.js';
 import { absDiff, fixturePhotos, loadPng } from '../../test/support/load_png.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
-import { resize } from './resize.js';
+import { areaResizeWindow, resize } from './resize.js';
 
 const row = (values: number[]) => tf.tensor3d(values, [1, values.length, 1]);
 const close = (got: ArrayLike<number>, expected: number[], digits = 3) => {
@@ -85,6 +85,39 @@ describeEachBackend('resize', (backend) => {
     expect(out.shape).toEqual([2, 4, 5, 3]);
     expect(out.dtype).toBe('float32');
     tf.dispose([batch, out]);
+  });
+
+  it('areaResizeWindow equals cutting the window out (zero-padded) and then resizing', async () => {
+    const x = tf.tidy(() => tf.add(tf.randomUniform([1, 23, 31, 3], 0, 255, 'float32', 7), 0)) as tf.Tensor4D;
+    // Windows inside, past the top/left and past the bottom/right; both pass orders (rows or columns first).
+    const cases: [number, number, [number, number], [number, number]][] = [
+      [7, 9, [3, 17], [5, 22]],
+      [10, 6, [-4, 25], [-6, 20]],
+      [6, 10, [12, 17], [20, 19]],
+    ];
+    for (const [outH, outW, [top, height], [left, width]] of cases) {
+      await expectNoLeaks(async () => {
+        const [got, want] = tf.tidy(() => {
+          const padded = tf.pad(x, [
+            [0, 0],
+            [20, 20],
+            [20, 20],
+            [0, 0],
+          ]);
+          const cut = tf.slice(padded, [0, top + 20, left + 20, 0], [1, height, width, 3]) as tf.Tensor4D;
+          const window = (start: number, length: number) => ({ start, length });
+          return [
+            areaResizeWindow(x, outH, outW, window(top, height), window(left, width)),
+            resize(cut, [outH, outW], { method: 'area' }),
+          ];
+        });
+        expect(got.shape).toEqual([1, outH, outW, 3]);
+        const [a, b] = [await got.data(), await want.data()];
+        for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThan(1e-3);
+        tf.dispose([got, want]);
+      });
+    }
+    x.dispose();
   });
 
   it('keeps NaN to the output pixels whose footprint covers it', async () => {

@@ -14,25 +14,60 @@ import { padReflectThenZero } from './reflect_pad.js';
  */
 export function filterAxis(x: Tensor4D, axis: 1 | 2, kernel: Float32Array): Tensor4D {
   const [n, h, w, c] = x.shape;
-  const half = (kernel.length - 1) / 2;
-  // Longer kernels: wider blocks make a better-shaped GEMM (16 measured best for σ = 17 on wasm).
-  const block = half >= 16 ? 16 : 8;
-  const reach = Math.ceil(half / block); // blocks on each side the kernel touches
   const size = axis === 1 ? h : w;
+  const layout = blockLayout(size, kernel.length);
+  const half = (kernel.length - 1) / 2;
+  const padded = padReflectThenZero(x, axis, half, layout.before, layout.after);
+  const back = filterPadded(padded, axis, kernel);
+  if (layout.blocks * layout.block === size) return back;
+  return slice(back, [0, 0, 0, 0], [n, h, w, c]) as Tensor4D;
+}
+
+/** How {@link filterAxis} cuts an axis of `size` positions for a kernel of `taps` (odd) taps. */
+export interface BlockLayout {
+  /** Positions per block (the conv's channels). */
+  block: number;
+  /** Blocks on each side the kernel reaches. */
+  reach: number;
+  /** Blocks covering the axis (the last one may run past it). */
+  blocks: number;
+  /** Padding before the axis (`reach` blocks) and after it (to `blocks + reach` blocks). */
+  before: number;
+  after: number;
+}
+
+export function blockLayout(size: number, taps: number): BlockLayout {
+  const { block, reach } = blocking(taps);
   const blocks = Math.ceil(size / block);
-  const padded = padReflectThenZero(x, axis, half, reach * block, (blocks + reach) * block - size);
-  const all = blocks + 2 * reach;
+  return { block, reach, blocks, before: reach * block, after: (blocks + reach) * block - size };
+}
+
+/**
+ * The filtering of {@link filterAxis} on an input already padded along `axis` as {@link blockLayout} says
+ * (reflect-101 over the kernel's half-width; what lies further is never read into a kept output). Returns
+ * `blocks · block` positions along `axis` (slice to the axis's size when that is more). Call inside `tidy`.
+ */
+export function filterPadded(padded: Tensor4D, axis: 1 | 2, kernel: Float32Array): Tensor4D {
+  const [n, hp, wp, c] = padded.shape;
+  const { block, reach } = blocking(kernel.length);
+  const all = (axis === 1 ? hp : wp) / block;
   // Channels = positions within a block; spatial = (block, everything else).
   const asChannels = (
     axis === 1
-      ? transpose(reshape(padded, [n, all, block, w * c]), [0, 1, 3, 2])
-      : transpose(reshape(padded, [n * h, all, block, c]), [0, 1, 3, 2])
+      ? transpose(reshape(padded, [n, all, block, wp * c]), [0, 1, 3, 2])
+      : transpose(reshape(padded, [n * hp, all, block, c]), [0, 1, 3, 2])
   ) as Tensor4D;
   const filtered = transpose(conv2d(asChannels, blockFilter(kernel, reach, block), 1, 'valid'), [0, 1, 3, 2]);
-  const full = blocks * block;
-  const back = reshape(filtered, axis === 1 ? [n, full, w, c] : [n, h, full, c]) as Tensor4D;
-  if (full === size) return back;
-  return slice(back, [0, 0, 0, 0], axis === 1 ? [n, h, w, c] : [n, h, w, c]) as Tensor4D;
+  const full = (all - 2 * reach) * block;
+  return reshape(filtered, axis === 1 ? [n, full, wp, c] : [n, hp, full, c]) as Tensor4D;
+}
+
+/** Block size and reach (blocks on each side) for a kernel of `taps` taps. */
+function blocking(taps: number): { block: number; reach: number } {
+  const half = (taps - 1) / 2;
+  // Longer kernels: wider blocks make a better-shaped GEMM (16 measured best for σ = 17 on wasm).
+  const block = half >= 16 ? 16 : 8;
+  return { block, reach: Math.ceil(half / block) };
 }
 
 /** conv2d filter [2·reach + 1, 1, B, B]: tap j maps position i of block m + j − reach to position o of block m. */

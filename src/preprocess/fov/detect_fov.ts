@@ -83,7 +83,14 @@ export function detectFov(batch: Tensor4D, settings: FovSettings): FovDetection 
   const rows = images.map((one) => {
     const { small, factor } = workingCopy(one as Tensor4D, settings.workingSize);
     const [, h, w] = small.shape;
-    const hasNaN = any(isNaNOp(small));
+    // The working copy averages whole k × k blocks: the last rows / columns past them are checked on their own.
+    const [rowsLeft, colsLeft] = [height - h * factor, width - w * factor];
+    const edges = [small];
+    if (rowsLeft > 0)
+      edges.push(reshape(slice(one, [0, h * factor, 0, 0], [1, rowsLeft, width, channels]), [1, 1, -1, 1]));
+    if (colsLeft > 0)
+      edges.push(reshape(slice(one, [0, 0, w * factor, 0], [1, height, colsLeft, channels]), [1, 1, -1, 1]));
+    const hasNaN = edges.length === 1 ? any(isNaNOp(small)) : any(stack(edges.map((e) => any(isNaNOp(e)))));
     const { distance, raw, level, noise } = surroundDistance(small);
     const { high } = otsuSplit(distance);
     const contrast = sub(high, level) as Scalar;
