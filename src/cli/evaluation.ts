@@ -1,7 +1,7 @@
 import { confusionMatrix } from '../metrics/confusion_matrix.js';
 import { precisionRecallF1 } from '../metrics/precision_recall_f1.js';
 import { rocCurve } from '../metrics/roc_curve.js';
-import type { TaskPredictions } from '../models/task_metrics.js';
+import { argmax, type TaskPredictions } from '../models/task_metrics.js';
 import type { ModelCard } from './model_card.js';
 import type { ReportConfusionMatrix, ReportRocCurve, ReportTable } from './report_data.js';
 
@@ -106,12 +106,6 @@ export function rocCurves(
       p.probabilities.map((r) => r[k]!),
     ),
   );
-}
-
-function argmax(row: readonly number[]): number {
-  let best = 0;
-  for (let i = 1; i < row.length; i++) if (row[i]! > row[best]!) best = i;
-  return best;
 }
 
 function countAbove(row: readonly number[]): number {

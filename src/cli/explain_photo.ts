@@ -8,7 +8,7 @@ import { gradCam } from '../explain/grad_cam.js';
 import { overlay } from '../explain/overlay.js';
 import { fundusPipeline } from '../preprocess/fundus_pipeline.js';
 import type { ModelCard } from './model_card.js';
-import { modelInputTransform } from './model_input.js';
+import { inputDivisor } from './model_input.js';
 import { pipelineArgs } from './preprocess_settings.js';
 
 /** What a model says about one photo, in its card's terms. */
@@ -87,15 +87,18 @@ export async function explainPhoto(
   args: ExplainPhotoArgs = {},
 ): Promise<ExplainedPhoto> {
   const output = args.output ?? 0;
-  const prepared = await modelInputTransform(card.preprocessing)(photo);
-  // Shown in the original colours (benGraham or VGG inputs are hard to read), with the same framing.
-  const shown = await fundusPipeline({
-    ...pipelineArgs(card.preprocessing),
-    colour: 'original',
-    mask: false,
-  })(photo);
-  const input = tf.tidy(() => tf.expandDims(prepared.image, 0) as tf.Tensor4D);
-  tf.dispose(prepared.image);
+  const settings = card.preprocessing;
+  const prepared = await fundusPipeline(pipelineArgs(settings))(photo);
+  // Shown in the original colours (benGraham or VGG inputs are hard to read), with the same framing: an
+  // 'original', unmasked model input is that already, so the photo is prepared once.
+  const shown =
+    settings.colour === 'original' && !settings.mask
+      ? prepared
+      : await fundusPipeline({ ...pipelineArgs(settings), colour: 'original', mask: false })(photo);
+  const input = tf.tidy(
+    () => tf.expandDims(tf.div(prepared.image, inputDivisor(settings)), 0) as tf.Tensor4D,
+  );
+  if (shown !== prepared) tf.dispose(prepared.image);
   try {
     const probabilities = tf.tidy(() => {
       const p = model.predict(input);

@@ -8,8 +8,7 @@ import { writeImage } from '../io/node/write_image.js';
 import type { ParsedArgs } from './args_parser.js';
 import type { CommandContext } from './command.js';
 import { explainPhoto } from './explain_photo.js';
-import { FailureLog } from './failure_log.js';
-import { csvField, listInputs } from './list_inputs.js';
+import { commandInputs, csvField } from './list_inputs.js';
 import { loadTrainedModel } from './load_trained_model.js';
 import type { ModelCard } from './model_card.js';
 import { ProgressBar } from './progress_bar.js';
@@ -22,22 +21,17 @@ const NAME = 'explain';
 export async function runExplain(args: ParsedArgs, context: CommandContext): Promise<number> {
   const [modelDir, input, out] = args.positionals as [string, string, string];
   const quiet = args.boolean('quiet')!;
-  const list = await listInputs(input, {
+  const inputs = await commandInputs(context, input, {
     command: NAME,
     imageColumn: args.string('image-column')!,
     root: args.string('root'),
     exclude: out,
     anyPath: true,
   });
-  const total = list.files.length + list.rejected.length;
-  if (total === 0) {
-    context.stderr.write(`${NAME}: no images (.jpg, .png, .tif, …) found in ${input}.\n`);
-    return 1;
-  }
+  if (inputs === undefined) return 1;
+  const { list, total, failures } = inputs;
   const info = await startBackend(args);
   const { model, card, outputs } = await loadTrainedModel(NAME, modelDir);
-  const failures = new FailureLog();
-  for (const r of list.rejected) failures.add(r.path, r.reason);
   const outAbs = resolve(out);
   const rows = [['file', 'predicted', 'score', 'overlay'].join(',')];
   try {

@@ -2,6 +2,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { IMAGE_EXTENSIONS } from '../data/node/from_folder.js';
 import { parseCsv } from '../data/parse_csv.js';
+import type { CommandContext } from './command.js';
+import { FailureLog } from './failure_log.js';
 import { UsageError } from './usage_error.js';
 
 /** One image to process: where it is and where its output goes, relative to the output folder. */
@@ -152,4 +154,33 @@ async function listCsv(input: string, args: ListInputsArgs): Promise<InputList> 
 /** One CSV field, quoted when it holds the delimiter, a quote or a line break (RFC 4180). */
 export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+/** What a batch command works through: the images, how many inputs in all, and the failures so far. */
+export interface CommandInputs {
+  list: InputList;
+  /** Images plus rejected CSV rows: the denominator of the failure summary. */
+  total: number;
+  /** Starts with the CSV rows that name no usable image. */
+  failures: FailureLog;
+}
+
+/**
+ * {@link listInputs} for a batch command (`preprocess`, `predict`, `explain`): the rejected CSV rows go into a
+ * {@link FailureLog}; with no input at all it says so on stderr and returns undefined (exit code 1).
+ */
+export async function commandInputs(
+  context: CommandContext,
+  input: string,
+  args: ListInputsArgs,
+): Promise<CommandInputs | undefined> {
+  const list = await listInputs(input, args);
+  const total = list.files.length + list.rejected.length;
+  if (total === 0) {
+    context.stderr.write(`${args.command}: no images (.jpg, .png, .tif, …) found in ${input}.\n`);
+    return undefined;
+  }
+  const failures = new FailureLog();
+  for (const r of list.rejected) failures.add(r.path, r.reason);
+  return { list, total, failures };
 }

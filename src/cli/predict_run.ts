@@ -3,8 +3,7 @@ import { readImage } from '../io/node/read_image.js';
 import type { ParsedArgs } from './args_parser.js';
 import type { CommandContext } from './command.js';
 import { describePrediction } from './explain_photo.js';
-import { FailureLog } from './failure_log.js';
-import { csvField, listInputs } from './list_inputs.js';
+import { commandInputs, csvField } from './list_inputs.js';
 import { loadTrainedModel } from './load_trained_model.js';
 import type { ModelCard } from './model_card.js';
 import { modelInputTransform } from './model_input.js';
@@ -23,21 +22,16 @@ export async function runPredict(args: ParsedArgs, context: CommandContext): Pro
     throw new UsageError(`${NAME}: --out must name a .csv file, but got '${outFile}'.`, NAME, outFile);
   }
   const quiet = args.boolean('quiet')!;
-  const list = await listInputs(input, {
+  const inputs = await commandInputs(context, input, {
     command: NAME,
     imageColumn: args.string('image-column')!,
     root: args.string('root'),
     anyPath: true,
   });
-  const total = list.files.length + list.rejected.length;
-  if (total === 0) {
-    context.stderr.write(`${NAME}: no images (.jpg, .png, .tif, …) found in ${input}.\n`);
-    return 1;
-  }
+  if (inputs === undefined) return 1;
+  const { list, total, failures } = inputs;
   const info = await startBackend(args);
   const { model, card } = await loadTrainedModel(NAME, modelDir);
-  const failures = new FailureLog();
-  for (const r of list.rejected) failures.add(r.path, r.reason);
   const lines = [header(card).map(csvField).join(',')];
   try {
     if (!quiet) {

@@ -6,8 +6,7 @@ import { writeImage } from '../io/node/write_image.js';
 import { fundusPipeline } from '../preprocess/fundus_pipeline.js';
 import type { ParsedArgs } from './args_parser.js';
 import type { CommandContext } from './command.js';
-import { FailureLog } from './failure_log.js';
-import { csvField, type InputFile, listInputs } from './list_inputs.js';
+import { commandInputs, csvField, type InputFile } from './list_inputs.js';
 import { settingsFromArgs } from './preprocess_options.js';
 import { type PreprocessSettings, pipelineArgs } from './preprocess_settings.js';
 import { ProgressBar } from './progress_bar.js';
@@ -36,17 +35,14 @@ export async function runPreprocess(args: ParsedArgs, context: CommandContext): 
       output,
     );
   }
-  const list = await listInputs(input, {
+  const inputs = await commandInputs(context, input, {
     command: NAME,
     imageColumn: args.string('image-column')!,
     root: args.string('root'),
     exclude: output,
   });
-  const total = list.files.length + list.rejected.length;
-  if (total === 0) {
-    context.stderr.write(`${NAME}: no images (.jpg, .png, .tif, …) found in ${input}.\n`);
-    return 1;
-  }
+  if (inputs === undefined) return 1;
+  const { list, total, failures } = inputs;
 
   const info = await startBackend(args);
   await mkdir(outputAbs, { recursive: true });
@@ -57,8 +53,6 @@ export async function runPreprocess(args: ParsedArgs, context: CommandContext): 
     );
   }
 
-  const failures = new FailureLog();
-  for (const r of list.rejected) failures.add(r.path, r.reason);
   const prepare = fundusPipeline(pipelineArgs(settings));
   const progress = quiet
     ? undefined

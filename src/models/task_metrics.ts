@@ -85,7 +85,8 @@ export function scoreTask(spec: TaskSpec, { labels, probabilities }: TaskPredict
   }
 }
 
-function argmax(row: number[]): number {
+/** Index of the largest value of a row (the first on ties). */
+export function argmax(row: readonly number[]): number {
   let best = 0;
   for (let i = 1; i < row.length; i++) if (row[i]! > row[best]!) best = i;
   return best;
