@@ -16,6 +16,7 @@ import {
   zerosLike,
 } from '@tensorflow/tfjs-core';
 import { finiteNumber, invalid, positiveNumber } from './check_args.js';
+import { blurDownsampleFactor } from './decimated_blur.js';
 import { gaussianBlur } from './gaussian_blur.js';
 import { imageBatch } from './image_batch.js';
 import { clipKeepingNaN } from './nan_safe_clip.js';
@@ -48,6 +49,13 @@ export interface BenGrahamArgs {
    * `null` keeps every pixel. @defaultValue 0.9
    */
   maskRadius?: number | null;
+  /**
+   * Compute the blur on a coarser grid (see `gaussianBlur`'s `downsample`): `'auto'` uses 4 or 2 where
+   * σ / factor ≥ 4 and the factor divides the image's sides (σ = 512/30 on 512²: 4, ~6× faster, < 0.01 grey
+   * levels of blur difference on average inside the mask). `1` is the exact blur.
+   * @defaultValue 1
+   */
+  downsample?: number | 'auto';
 }
 
 /**
@@ -72,7 +80,7 @@ export interface BenGrahamArgs {
  * ```
  * @throws {@link ShapeError} when `image` is not rank 3 or 4 with 1 or 3 channels.
  * @throws {@link InvalidArgumentError} when `radius`, `sigma` or `maskRadius` is not a positive number,
- * `scale` or `offset` is not finite, or `center` is not two finite numbers.
+ * `scale` or `offset` is not finite, `center` is not two finite numbers, or `downsample` does not fit the image.
  * @see B. Graham, "Kaggle Diabetic Retinopathy Detection competition report", 2015 (section "Preprocessing").
  */
 function benGraham_<T extends Tensor3D | Tensor4D>(image: T, args: BenGrahamArgs = {}): T {
@@ -95,8 +103,9 @@ function benGraham_<T extends Tensor3D | Tensor4D>(image: T, args: BenGrahamArgs
     const [, h, w] = batch.shape;
     const radius = args.radius ?? w / 2;
     const sigma = args.sigma ?? radius / 30;
+    const downsample = blurDownsampleFactor(fn, args.downsample ?? 1, sigma, h, w);
     const x = cast(batch, 'float32');
-    const detail = sub(x, gaussianBlur(x, { sigma }));
+    const detail = sub(x, gaussianBlur(x, { sigma, downsample }));
     const out = clipKeepingNaN(add(mul(detail, scale), offset), 0, 255) as Tensor4D;
     if (maskRadius === null) return restore<T>(out);
     const [cy, cx] = center ?? [(h - 1) / 2, (w - 1) / 2];

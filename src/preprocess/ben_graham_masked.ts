@@ -10,6 +10,7 @@ import {
   tensor3d,
 } from '@tensorflow/tfjs-core';
 import type { AxisPad } from './area_resize_data.js';
+import { decimatedGaussianBlur } from './decimated_blur.js';
 import { gaussianKernel, gaussianKernelSize } from './gaussian_blur.js';
 import { blockLayout, filterAxis, filterPadded } from './row_filter.js';
 
@@ -26,6 +27,8 @@ export interface BenGrahamMaskedSettings {
   sigma: number;
   scale: number;
   offset: number;
+  /** Blur on a grid this many times coarser (`decimatedGaussianBlur`); 1: the exact blur. */
+  downsample: number;
   /** Pixels whose centre lies within this ellipse keep their value; the others become `offset`. */
   ellipse: PixelEllipse;
 }
@@ -34,7 +37,7 @@ export interface BenGrahamMaskedSettings {
  * `benGraham` followed by the field-of-view mask, fused for an image known to be float32 and free of NaN
  * (what `fundusPipeline` has after detection): `clip((x − blur(x)) · m + offset, 0, 255)` with `m = scale`
  * inside the ellipse and 0 outside, so the mask costs one product instead of a comparison and a select, and
- * no NaN guard is needed. Same values as `benGraham(x, {maskRadius: null})` then a select on the ellipse test
+ * no NaN guard is needed. With `downsample` 1, the same values as `benGraham(x, {maskRadius: null})` then a select on the ellipse test
  * `((y − cy)/ry)² + ((x − cx)/rx)² ≤ 1` evaluated in float32 as the tensor version does. Call inside `tidy`.
  */
 export function benGrahamMasked(
@@ -43,16 +46,25 @@ export function benGrahamMasked(
   rowsPadded?: Tensor4D,
 ): Tensor3D {
   const [h, w, c] = image.shape;
-  const kernel = gaussianKernel(s.sigma, gaussianKernelSize(s.sigma));
+  const gain = tensor3d(ellipseGain(h, w, c, s.ellipse, s.scale), [h, w, c]);
+  const blurred =
+    s.downsample > 1
+      ? reshape(decimatedGaussianBlur(reshape(image, [1, h, w, c]), s.sigma, s.downsample), [h, w, c])
+      : exactBlur(image, s.sigma, rowsPadded);
+  return clipByValue(add(mul(sub(image, blurred), gain), s.offset), 0, 255) as Tensor3D;
+}
+
+/** The exact separable blur, from `rowsPadded` when given. */
+function exactBlur(image: Tensor3D, sigma: number, rowsPadded?: Tensor4D): Tensor3D {
+  const [h, w, c] = image.shape;
+  const kernel = gaussianKernel(sigma, gaussianKernelSize(sigma));
   // With `rowsPadded` (the image with its rows padded as benGrahamRowPadding says), the first pass pads nothing.
   const down =
     rowsPadded === undefined
       ? filterAxis(reshape(image, [1, h, w, c]) as Tensor4D, 1, kernel)
       : filterPadded(rowsPadded, 1, kernel);
   const rows = down.shape[1] === h ? down : (slice(down, [0, 0, 0, 0], [1, h, w, c]) as Tensor4D);
-  const blurred = reshape(filterAxis(rows, 2, kernel), [h, w, c]);
-  const gain = tensor3d(ellipseGain(h, w, c, s.ellipse, s.scale), [h, w, c]);
-  return clipByValue(add(mul(sub(image, blurred), gain), s.offset), 0, 255) as Tensor3D;
+  return reshape(filterAxis(rows, 2, kernel), [h, w, c]);
 }
 
 /**

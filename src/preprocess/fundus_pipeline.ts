@@ -3,7 +3,6 @@ import {
   cast,
   div,
   fill,
-  getBackend,
   lessEqual,
   range,
   reshape,
@@ -17,12 +16,14 @@ import {
   where,
   zerosLike,
 } from '@tensorflow/tfjs-core';
+import { backendInMemory } from '../backend/in_memory.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { areaResizeData } from './area_resize_data.js';
 import { type BenGrahamArgs, benGraham } from './ben_graham.js';
 import { type BenGrahamMaskedSettings, benGrahamMasked, benGrahamRowPadding } from './ben_graham_masked.js';
 import { booleanArg, finiteNumber, invalid, positiveInteger, positiveNumber } from './check_args.js';
 import { type ClaheArgs, clahe } from './clahe.js';
+import { blurDownsampleFactor } from './decimated_blur.js';
 import { cropToFov } from './fov/crop_to_fov.js';
 import type { FovArgs } from './fov/fov_args.js';
 import type { FovBox } from './fov/fov_box.js';
@@ -71,10 +72,14 @@ export interface FundusPipelineArgs {
   /** Resampling from the crop to `size` (see {@link resize}). @defaultValue 'area' */
   resizeMethod?: ResizeMethod;
   /**
-   * Settings for `'benGraham'`; `radius` and `center` come from the detected field of view.
-   * @defaultValue Ben Graham's recipe: σ = r / 30 (pass `sigma: size / 30` to match the common OpenCV script)
+   * Settings for `'benGraham'`; `radius` and `center` come from the detected field of view. Unlike the
+   * `benGraham` op, the pipeline blurs on a coarser grid where that is accurate (`downsample: 'auto'`: < 0.01
+   * grey levels of blur difference on average inside the mask at σ = 512/30 on 512², ~6× faster); pass
+   * `downsample: 1` for the exact blur.
+   * @defaultValue Ben Graham's recipe: σ = r / 30 (pass `sigma: size / 30` to match the common OpenCV script),
+   * `downsample: 'auto'`
    */
-  benGraham?: Pick<BenGrahamArgs, 'sigma' | 'scale' | 'offset'>;
+  benGraham?: Pick<BenGrahamArgs, 'sigma' | 'scale' | 'offset' | 'downsample'>;
   /** Settings for `'clahe'`. @defaultValue clahe's defaults (clip limit 2, 8×8 tiles) */
   clahe?: ClaheArgs;
   /**
@@ -109,14 +114,12 @@ interface Settings {
   maskRadius: number;
   fov: FovArgs;
   resizeMethod: ResizeMethod;
-  benGraham: Pick<BenGrahamArgs, 'sigma' | 'scale' | 'offset'>;
+  benGraham: Pick<BenGrahamArgs, 'sigma' | 'scale' | 'offset' | 'downsample'>;
   clahe: ClaheArgs;
   normalize: NormalizeMode | null;
 }
 
 const FN = 'fundusPipeline';
-/** Backends whose tensor data a read returns without a device transfer. */
-const IN_MEMORY: readonly string[] = ['cpu', 'wasm'];
 
 /**
  * The fundus preprocessing preset: field-of-view crop → resize to `size` → colour variant → mask →
@@ -159,7 +162,7 @@ export function fundusPipeline(args: FundusPipelineArgs = {}): FundusPipeline {
       const found = (await detectCircles('cropToFov', photo, s.fov))[0]!;
       const square = fovBox(found, s.margin, true, originalSize);
       // Backends whose tensors live in main memory: the tap-by-tap loop beats the banded products (~2×).
-      const pixels = IN_MEMORY.includes(getBackend()) ? await photo.data() : null;
+      const pixels = backendInMemory() ? await photo.data() : null;
       const image = tidy(() => prepareFromPhoto(photo, pixels, s, found, square, originalSize));
       return { image, circle: found, box: square, originalSize };
     }
@@ -199,12 +202,17 @@ function prepareFromPhoto(
     return finish(reshape(resized, [s.size, s.size, 3]), s, circle, box, originalSize, true);
   }
   const fused = fusedBenGraham(s, circleInOutput(circle, box, originalSize, s.size));
-  const pad = fused === null ? { before: 0, after: 0 } : benGrahamRowPadding(s.size, fused.sigma);
+  // The exact blur's rows are padded during the resize; the coarse blur pads its own small copy.
+  const pad =
+    fused === null || fused.downsample > 1
+      ? { before: 0, after: 0 }
+      : benGrahamRowPadding(s.size, fused.sigma);
   const data = areaResizeData(pixels, [...originalSize, 3], s.size, s.size, rows, cols, pad);
   const line = s.size * 3;
   const resized = data.subarray(pad.before * line, (pad.before + s.size) * line);
   const x = tensor3d(resized, [s.size, s.size, 3]);
   if (fused === null) return finish(x, s, circle, box, originalSize, true);
+  if (fused.downsample > 1) return benGrahamMasked(x, fused);
   return benGrahamMasked(x, fused, tensor4d(data, [1, data.length / line, s.size, 3]));
 }
 
@@ -239,7 +247,7 @@ function finish(
   const inside = s.mask && fov !== null ? insideEllipse(x, fov, s.maskRadius) : null;
   if (s.colour === 'benGraham') {
     const radius = fov === null ? s.size / 2 : (fov.ry + fov.rx) / 2;
-    const out = benGraham(x, { ...s.benGraham, radius, maskRadius: null });
+    const out = benGraham(x, { downsample: 'auto', ...s.benGraham, radius, maskRadius: null });
     return inside === null ? out : where(inside, out, fill(out.shape, s.benGraham.offset ?? 128));
   }
   if (inside !== null) x = where(inside, x, zerosLike(x));
@@ -262,8 +270,10 @@ function finish(
 function fusedBenGraham(s: Settings, fov: Ellipse): BenGrahamMaskedSettings | null {
   if (s.colour !== 'benGraham' || !s.mask) return null;
   const f = s.maskRadius;
+  const sigma = s.benGraham.sigma ?? (fov.ry + fov.rx) / 2 / 30;
   return {
-    sigma: s.benGraham.sigma ?? (fov.ry + fov.rx) / 2 / 30,
+    sigma,
+    downsample: blurDownsampleFactor(FN, s.benGraham.downsample ?? 'auto', sigma, s.size, s.size),
     scale: s.benGraham.scale ?? 4,
     offset: s.benGraham.offset ?? 128,
     ellipse: { cy: fov.cy, cx: fov.cx, ry: fov.ry * f, rx: fov.rx * f },
@@ -332,8 +342,22 @@ function settings(args: FundusPipelineArgs): Settings {
   if (benArgs.sigma !== undefined) positiveNumber(FN, 'benGraham.sigma', benArgs.sigma);
   if (benArgs.scale !== undefined) finiteNumber(FN, 'benGraham.scale', benArgs.scale);
   if (benArgs.offset !== undefined) finiteNumber(FN, 'benGraham.offset', benArgs.offset);
+  const size = positiveInteger(FN, 'size', args.size ?? 512);
+  const downsample = benArgs.downsample;
+  if (
+    downsample !== undefined &&
+    downsample !== 'auto' &&
+    !(Number.isInteger(downsample) && downsample >= 1 && size % downsample === 0)
+  ) {
+    throw invalid(
+      FN,
+      'benGraham.downsample',
+      `'auto' or a positive integer that divides size (${size})`,
+      downsample,
+    );
+  }
   return {
-    size: positiveInteger(FN, 'size', args.size ?? 512),
+    size,
     colour,
     crop: booleanArg(FN, 'crop', args.crop ?? true),
     margin: marginArg(args.margin ?? 0),

@@ -1,5 +1,6 @@
 import { cast, op, type Tensor3D, type Tensor4D, tidy } from '@tensorflow/tfjs-core';
 import { invalid, positiveNumber } from './check_args.js';
+import { blurDownsampleFactor, decimatedGaussianBlur } from './decimated_blur.js';
 import { imageBatch } from './image_batch.js';
 import { filterAxis } from './row_filter.js';
 
@@ -12,6 +13,13 @@ export interface GaussianBlurArgs {
    * picks for 8-bit images. (For float images OpenCV takes ±4σ; pass `ksize` to match that.)
    */
   ksize?: number;
+  /**
+   * Blur on a grid this many times coarser and interpolate back (see the remarks): `1` is the exact blur,
+   * `'auto'` picks 4 or 2 where σ / factor ≥ 4 and the factor divides the image's height and width, else 1.
+   * Not with `ksize` (the coarse kernel always spans ±3σ).
+   * @defaultValue 1
+   */
+  downsample?: number | 'auto';
 }
 
 /** OpenCV's kernel size for an 8-bit image and `sigma` (cv::createGaussianKernels: `cvRound(σ·3·2 + 1) | 1`). */
@@ -40,6 +48,12 @@ export function gaussianKernel(sigma: number, ksize: number): Float32Array {
  * NaN spreads locally: to the output pixels whose kernel window covers it, and (because of the blocking)
  * to the rest of their 8-pixel blocks along each axis; pixels farther than half a kernel plus 15 stay finite.
  *
+ * With `downsample` above 1 the blur is computed on a coarser grid (box average, Gaussian, bilinear back):
+ * 4 × 4 coarser at σ = 512/30 costs ~1/60 of the multiply-adds (wasm: ~7 ms instead of ~40 ms for a 512² RGB
+ * image) and differs from the exact blur by < 0.01 grey levels on average inside a fundus photo's field of
+ * view (at most ~1.2); within a few pixels of the image border by up to ~4.5 (the interpolation holds the
+ * outermost coarse value there).
+ *
  * @param image Any value range (the blur is linear), [H, W, C] or [N, H, W, C], any channel count.
  * @param args `sigma` (required, > 0) and optionally `ksize` (odd, ≥ 1).
  * @returns The blurred image, same shape and rank, float32, same value range.
@@ -48,8 +62,9 @@ export function gaussianKernel(sigma: number, ksize: number): Float32Array {
  * const background = gaussianBlur(image, { sigma: 512 / 30 }); // the local average colour
  * ```
  * @throws {@link ShapeError} when `image` is not rank 3 or 4.
- * @throws {@link InvalidArgumentError} when `sigma` is not a positive number or `ksize` not an odd positive
- * integer.
+ * @throws {@link InvalidArgumentError} when `sigma` is not a positive number, `ksize` not an odd positive
+ * integer, or `downsample` not `'auto'` or a positive integer dividing the image's height and width (or given
+ * with `ksize`).
  * @see OpenCV `cv::GaussianBlur` and `cv::getGaussianKernel`.
  */
 function gaussianBlur_<T extends Tensor3D | Tensor4D>(image: T, args: GaussianBlurArgs): T {
@@ -59,8 +74,15 @@ function gaussianBlur_<T extends Tensor3D | Tensor4D>(image: T, args: GaussianBl
   if (!Number.isInteger(ksize) || ksize < 1 || ksize % 2 === 0) {
     throw invalid(fn, 'ksize', 'an odd positive integer', ksize);
   }
+  const downsample = args?.downsample ?? 1;
+  if (downsample !== 1 && args?.ksize !== undefined) {
+    throw invalid(fn, 'downsample', '1 when ksize is given', downsample);
+  }
   return tidy(() => {
     const { batch, restore } = imageBatch(fn, image);
+    const [, h, w] = batch.shape;
+    const factor = blurDownsampleFactor(fn, downsample, sigma, h, w);
+    if (factor > 1) return restore<T>(decimatedGaussianBlur(cast(batch, 'float32'), sigma, factor));
     const kernel = gaussianKernel(sigma, ksize);
     const vertical = filterAxis(cast(batch, 'float32'), 1, kernel);
     return restore<T>(filterAxis(vertical, 2, kernel));
