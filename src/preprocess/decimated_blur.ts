@@ -39,8 +39,8 @@ export function blurDownsampleFactor(
 
 /**
  * A Gaussian blur of σ = `sigma` (kernel ±3σ, as OpenCV's for 8-bit images) computed on a grid `factor` times
- * coarser, one axis at a time: average each run of `factor` positions → correlate with a Gaussian of
- * σ_c = √(σ² − (factor² − 1)/4) / factor → (after both axes) bilinear interpolation back, half-pixel centres.
+ * coarser: `factor × factor` box averages → a separable Gaussian of σ_c = √(σ² − (factor² − 1)/4) / factor →
+ * bilinear interpolation back, half-pixel centres.
  * The box average adds (factor² − 1)/12 to the variance and the linear interpolation about twice that, hence
  * σ_c. The border is the exact blur's BORDER_REFLECT_101: the coarse cells beyond the edge are averages of the
  * mirrored fine pixels (one pixel in from the edge), and the interpolation reads one of them on each side.
@@ -51,41 +51,49 @@ export function blurDownsampleFactor(
  */
 export function decimatedGaussianBlur(batch: Tensor4D, sigma: number, factor: number): Tensor4D {
   const [, h, w] = batch.shape;
-  const coarseSigma = Math.sqrt(Math.max(sigma ** 2 - (factor ** 2 - 1) / 4, (factor / 2) ** 2)) / factor;
-  const half = coarseHalfWidth(sigma, factor);
-  const kernel = gaussianKernel(coarseSigma, 2 * half + 1);
-  const rows = coarseFilter(batch, 1, factor, half, kernel);
-  const both = coarseFilter(rows, 2, factor, half, kernel);
+  const { half, kernel } = coarseBlurSettings(sigma, factor);
+  const coarse = extendedCoarseGrid(batch, factor, half + 1);
+  const both = coarseFilter(coarseFilter(coarse, 1, half, kernel), 2, half, kernel);
   // One coarse cell beyond each edge: fine pixel x sits at coarse (x + 0.5) / factor − 0.5 + 1.
   const up = image.resizeBilinear(both, [h + 2 * factor, w + 2 * factor], false, true);
   return slice(up, [0, factor, factor, 0], [-1, h, w, -1]);
 }
 
 /**
- * Along `axis`: box-average runs of `factor` fine positions, extend by `half + 1` coarse cells of the fine
- * image's reflect-101 mirror on each side, and correlate with `kernel`. Returns the coarse axis with one extra
- * cell on each side (size / factor + 2).
+ * The `factor × factor` box averages of the image extended by reflect-101, `cells` coarse cells beyond each
+ * edge: [N, h/factor + 2·cells, w/factor + 2·cells, C]. Fine position −k mirrors to k, so coarse cell −j
+ * averages fine positions j·factor − factor + 1 … j·factor (and likewise at the far end): each of the 3 × 3
+ * blocks (corners, edges, interior) is the box average of one fine block, reversed along its mirrored axes.
  */
-function coarseFilter(
-  x: Tensor4D,
-  axis: 1 | 2,
-  factor: number,
-  half: number,
-  kernel: Float32Array,
-): Tensor4D {
-  const size = x.shape[axis];
-  const pool = (t: Tensor4D) =>
-    axis === 1
-      ? avgPool(t, [factor, 1], [factor, 1], 'valid')
-      : avgPool(t, [1, factor], [1, factor], 'valid');
-  const cells = half + 1;
+function extendedCoarseGrid(x: Tensor4D, factor: number, cells: number): Tensor4D {
+  const [, h, w] = x.shape;
   const strip = cells * factor;
-  // Fine position −k mirrors to k, so coarse cell −j averages fine j·factor − factor + 1 … j·factor.
-  const before = reverse(pool(sliceAxis(x, axis, 1, strip)), axis);
-  const after = reverse(pool(sliceAxis(x, axis, size - 1 - strip, strip)), axis);
-  const extended = concat([before, pool(x), after], axis) as Tensor4D;
-  // Outputs wanted: cells −1 … size/factor, with `half` cells of context each side; zeros to whole blocks.
-  const wanted = size / factor + 2;
+  // Per axis: the fine range of each block and whether it is mirrored.
+  const ranges = (size: number) => [
+    { start: 1, length: strip, mirrored: true },
+    { start: 0, length: size, mirrored: false },
+    { start: size - 1 - strip, length: strip, mirrored: true },
+  ];
+  const bands = ranges(h).map((r) => {
+    const blocks = ranges(w).map((c) => {
+      const whole = r.length === h && c.length === w;
+      const block = whole ? x : slice(x, [0, r.start, c.start, 0], [-1, r.length, c.length, -1]);
+      const pooled = avgPool(block, factor, factor, 'valid');
+      const axes = [...(r.mirrored ? [1] : []), ...(c.mirrored ? [2] : [])];
+      return axes.length === 0 ? pooled : reverse(pooled, axes);
+    });
+    return concat(blocks, 2);
+  });
+  return concat(bands, 1) as Tensor4D;
+}
+
+/**
+ * Correlates the extended coarse grid along `axis` with `kernel` (2·half + 1 taps), keeping cells −1 … n (one
+ * beyond each edge), each with `half` cells of context: the extension is `half + 1` cells deep.
+ */
+function coarseFilter(extended: Tensor4D, axis: 1 | 2, half: number, kernel: Float32Array): Tensor4D {
+  const wanted = extended.shape[axis] - 2 * half;
+  // Zeros to whole blocks (the taps past the extension have zero weight).
   const layout = blockLayout(wanted, kernel.length);
   const widths: [number, number][] = [
     [0, 0],
@@ -96,6 +104,13 @@ function coarseFilter(
   widths[axis] = [layout.before - half, layout.after - half];
   const filtered = filterPadded(pad(extended, widths), axis, kernel);
   return sliceAxis(filtered, axis, 0, wanted);
+}
+
+/** The coarse kernel's half-width (cells) and weights for σ = `sigma` at `factor` (see {@link decimatedGaussianBlur}). */
+function coarseBlurSettings(sigma: number, factor: number): { half: number; kernel: Float32Array } {
+  const coarseSigma = Math.sqrt(Math.max(sigma ** 2 - (factor ** 2 - 1) / 4, (factor / 2) ** 2)) / factor;
+  const half = coarseHalfWidth(sigma, factor);
+  return { half, kernel: gaussianKernel(coarseSigma, 2 * half + 1) };
 }
 
 /** Half-width in coarse pixels of the kernel that covers ±3σ of the fine image. */

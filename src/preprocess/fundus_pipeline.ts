@@ -3,6 +3,7 @@ import {
   cast,
   div,
   fill,
+  getBackend,
   lessEqual,
   range,
   reshape,
@@ -16,7 +17,7 @@ import {
   where,
   zerosLike,
 } from '@tensorflow/tfjs-core';
-import { backendInMemory } from '../backend/in_memory.js';
+import { backendInMemory, wasmHeapValues } from '../backend/in_memory.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { areaResizeData } from './area_resize_data.js';
 import { type BenGrahamArgs, benGraham } from './ben_graham.js';
@@ -161,8 +162,9 @@ export function fundusPipeline(args: FundusPipelineArgs = {}): FundusPipeline {
       // box leaves the frame), without the full-size crop. Detection has checked there is no NaN.
       const found = (await detectCircles('cropToFov', photo, s.fov))[0]!;
       const square = fovBox(found, s.margin, true, originalSize);
-      // Backends whose tensors live in main memory: the tap-by-tap loop beats the banded products (~2×).
-      const pixels = backendInMemory() ? await photo.data() : null;
+      // Backends whose tensors live in main memory: the tap-by-tap loop beats the banded products (~2×). On
+      // wasm it reads the heap in place (prepareFromPhoto uses the view before any tensor operation).
+      const pixels = backendInMemory() && getBackend() !== 'wasm' ? await photo.data() : null;
       const image = tidy(() => prepareFromPhoto(photo, pixels, s, found, square, originalSize));
       return { image, circle: found, box: square, originalSize };
     }
@@ -183,8 +185,9 @@ export function fundusPipeline(args: FundusPipelineArgs = {}): FundusPipeline {
 
 /**
  * The area path straight from the photo (3 channels, no NaN): the crop box resized to `size` (zeros where it
- * leaves the frame), then colour, mask and normalisation. With the photo's values in memory (`pixels`), the
- * resize runs in JS and, for benGraham, also pads the rows for the blur. Call inside `tidy`.
+ * leaves the frame), then colour, mask and normalisation. With the photo's values in memory (`pixels`, read on
+ * cpu; on wasm a view on its heap, taken here before any tensor operation), the resize runs in JS and, for
+ * the exact benGraham blur, also pads the rows for it. Call inside `tidy`.
  */
 function prepareFromPhoto(
   photo: Tensor3D,
@@ -196,7 +199,8 @@ function prepareFromPhoto(
 ): Tensor3D {
   const rows = { start: box.top, length: box.height };
   const cols = { start: box.left, length: box.width };
-  if (pixels === null) {
+  const values = pixels ?? wasmHeapValues(photo);
+  if (values === null) {
     const x = reshape(photo.dtype === 'float32' ? photo : cast(photo, 'float32'), [1, ...photo.shape]);
     const resized = areaResizeWindow(x as Tensor4D, s.size, s.size, rows, cols);
     return finish(reshape(resized, [s.size, s.size, 3]), s, circle, box, originalSize, true);
@@ -207,7 +211,7 @@ function prepareFromPhoto(
     fused === null || fused.downsample > 1
       ? { before: 0, after: 0 }
       : benGrahamRowPadding(s.size, fused.sigma);
-  const data = areaResizeData(pixels, [...originalSize, 3], s.size, s.size, rows, cols, pad);
+  const data = areaResizeData(values, [...originalSize, 3], s.size, s.size, rows, cols, pad);
   const line = s.size * 3;
   const resized = data.subarray(pad.before * line, (pad.before + s.size) * line);
   const x = tensor3d(resized, [s.size, s.size, 3]);

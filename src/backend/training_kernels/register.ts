@@ -4,7 +4,7 @@ import { sharedIdentity, withBroadcastTile, withLeadingAxisReduction } from './b
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter.js';
 import { conv2DBackpropInputConfig } from './conv2d_backprop_input.js';
 import { withExplicitTranspose } from './mat_mul_transposed.js';
-import { sliceWithoutCopy } from './slice_view.js';
+import { sliceBoxCopyCpu, sliceWithoutCopy } from './slice_view.js';
 
 /** Kernel functions this module registered, so a second call recognises them. */
 const ours = new WeakSet<object>();
@@ -17,7 +17,8 @@ const ours = new WeakSet<object>();
  *   pass), which it runs 15-20× slower than the plain product; and `Sum`/`Mean` over leading axes, broadcast
  *   `Tile` and `Identity`, which a batch-norm backward pass calls hundreds of times (see broadcast_kernels.ts).
  * - cpu: `Conv2DBackpropFilter`, whose direct loop runs at ~0.01 GFLOP/s, 3-50× slower than the same
- *   gradient composed from the cpu backend's own Conv2D.
+ *   gradient composed from the cpu backend's own Conv2D; `Slice`, which copies a box that is not one
+ *   contiguous run element by element (~1 µs each).
  */
 export const TRAINING_KERNELS = {
   wasm: [
@@ -31,7 +32,7 @@ export const TRAINING_KERNELS = {
     'Identity',
     'Slice',
   ],
-  cpu: ['Conv2DBackpropFilter'],
+  cpu: ['Conv2DBackpropFilter', 'Slice'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** Backends that have training kernels to register. */
@@ -74,12 +75,23 @@ export function registerTrainingKernels(backend: TrainingKernelBackend): string[
       ['Identity', sharedIdentity],
       ['Slice', sliceWithoutCopy],
     ];
-    for (const [name, wrap] of wrappers) {
-      const original = getKernel(name, backend);
-      if (original !== undefined && !ours.has(original.kernelFunc)) install(wrap(original), done);
-    }
+    wrapAll(backend, wrappers, done);
+  } else {
+    wrapAll(backend, [['Slice', sliceBoxCopyCpu]], done);
   }
   return done;
+}
+
+/** Installs `wrap(original)` for each kernel `backend` has that is not ours already. */
+function wrapAll(
+  backend: TrainingKernelBackend,
+  wrappers: [string, (original: KernelConfig) => KernelConfig][],
+  done: string[],
+): void {
+  for (const [name, wrap] of wrappers) {
+    const original = getKernel(name, backend);
+    if (original !== undefined && !ours.has(original.kernelFunc)) install(wrap(original), done);
+  }
 }
 
 function install(config: KernelConfig, done: string[]): void {

@@ -19,7 +19,7 @@ function referenceSlice(values: number[], shape: number[], begin: number[], size
   return out;
 }
 
-// Slice is replaced on wasm (slice_view.ts); every backend must agree with the definition.
+// Slice is replaced on wasm and cpu (slice_view.ts); every backend must agree with the definition.
 const CASES: { shape: number[]; begin: number[]; size: number[] }[] = [
   { shape: [10], begin: [3], size: [4] },
   { shape: [6, 7], begin: [2, 0], size: [3, 7] }, // contiguous rows
@@ -32,7 +32,7 @@ const CASES: { shape: number[]; begin: number[]; size: number[] }[] = [
   { shape: [4, 5], begin: [2, 1], size: [0, 3] }, // empty
 ];
 
-describeEachBackend('slice (wasm: without the whole-input copy)', () => {
+describeEachBackend('slice (wasm: without the whole-input copy; cpu: box copy)', () => {
   for (const { shape, begin, size } of CASES) {
     it(`[${shape}] from [${begin}] size [${size}], float32, int32 and bool`, async () => {
       const n = shape.reduce((a, b) => a * b, 1);
