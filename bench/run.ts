@@ -56,6 +56,13 @@ async function main(): Promise<void> {
       ? runOpencvReference(eyepacsDir(), 1)
       : { available: false, threads: 1, reason: 'pipeline not selected' };
   if (opencv.available) console.log(`OpenCV reference: ${opencv.imagesPerS} img/s (1 thread)`);
+  // The same anchor on every core, for the worker-thread row (`preparePhotos`).
+  const cores = os.availableParallelism();
+  const opencvAllCores: OpencvReference =
+    opencv.available && cores > 1 ? runOpencvReference(eyepacsDir(), cores) : { ...opencv, threads: cores };
+  if (opencvAllCores.available && cores > 1) {
+    console.log(`OpenCV reference: ${opencvAllCores.imagesPerS} img/s (${cores} threads)`);
+  }
 
   const rows: Row[] = [];
   const backends: Record<string, unknown> = {};
@@ -66,7 +73,7 @@ async function main(): Promise<void> {
     const ctx = new BenchContext(name, options, rows);
     await benchMatmul(ctx, natives);
     await benchConvKernels(ctx, natives);
-    await benchPipeline(ctx, opencv);
+    await benchPipeline(ctx, opencv, opencvAllCores);
     await benchGradCam(ctx);
     // Last: ResNet-50's batch-8 training step runs the wasm heap out of memory.
     await benchBackbones(ctx);
@@ -90,6 +97,7 @@ async function main(): Promise<void> {
     units: { time: 'ms (median and min of the timed runs)', gflops: 'GFLOP/s, multiply-add = 2 FLOP' },
     reference,
     opencvReference: opencv,
+    opencvReferenceAllCores: opencvAllCores,
     results: rows,
   });
   const load = os.loadavg()[1]!;

@@ -48,12 +48,26 @@ async function main() {
   const image = await readImage(png);
   const pixels = Array.from(await image.data());
   if (image.shape.join() !== '1,2,3' || pixels.join() !== '255,0,0,0,0,255') throw new Error('readImage gave ' + image.shape + ' ' + pixels);
-  console.log('OK ' + __FILE + ': backend ' + info.name + ', conv filter gradient matches, readImage decodes a PNG');
+  // preparePhotos starts its worker thread from the installed package (dist/prepare_worker.js) and gives
+  // back what fundusPipeline gives on this thread; a file that is not a photo comes back as a failure.
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const folder = mkdtempSync(join(tmpdir(), 'smoke-photos-'));
+  const eye = synthetic.fundus({ size: 128, seed: 3 });
+  await writeImage(join(folder, 'eye.png'), eye.image);
+  writeFileSync(join(folder, 'bad.jpg'), 'not a photo');
+  const results = [];
+  for await (const r of preparePhotos([join(folder, 'eye.png'), join(folder, 'bad.jpg')], { workers: 1, pipeline: { size: 64 } })) results.push(r);
+  const here = await fundusPipeline({ size: 64 })(await readImage(join(folder, 'eye.png')));
+  const gap = tf.max(tf.abs(tf.sub(results[0].image, here.image))).dataSync()[0];
+  if (!(gap < 1e-3) || results[1].error?.name !== 'ImageDecodeError') throw new Error('preparePhotos gave ' + gap + ', ' + results[1].error);
+  console.log('OK ' + __FILE + ': backend ' + info.name + ', conv filter gradient matches, readImage decodes a PNG, preparePhotos runs its worker');
 }
 main().catch((e) => { console.error(e); process.exit(1); });
 `;
-const esm = `import * as tf from '@tensorflow/tfjs-core';\nimport { readImage, setupBackend } from 'fundus-kit';\nconst __FILE = 'esm.mjs';`;
-const cjs = `const tf = require('@tensorflow/tfjs-core');\nconst { readImage, setupBackend } = require('fundus-kit');\nconst __FILE = 'cjs.cjs';`;
+const esm = `import * as tf from '@tensorflow/tfjs-core';\nimport { fundusPipeline, preparePhotos, readImage, setupBackend, synthetic, writeImage } from 'fundus-kit';\nconst __FILE = 'esm.mjs';`;
+const cjs = `const tf = require('@tensorflow/tfjs-core');\nconst { fundusPipeline, preparePhotos, readImage, setupBackend, synthetic, writeImage } = require('fundus-kit');\nconst __FILE = 'cjs.cjs';`;
 
 const started = Date.now();
 const dir = mkdtempSync(join(tmpdir(), 'fundus-kit-smoke-'));

@@ -13,12 +13,16 @@ export {
   writeModelCard,
 } from './cli/node/index.js';
 export {
+  type FailedPhoto,
   type FromCsvArgs,
   type FromFolderArgs,
   fromCsv,
   fromFolder,
   type IdridSample,
   IMAGE_EXTENSIONS,
+  type PreparedPhoto,
+  type PreparePhotosArgs,
+  preparePhotos,
   type ReadIdridSampleArgs,
   readIdridSample,
 } from './data/node/index.js';
