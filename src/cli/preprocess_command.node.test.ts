@@ -94,7 +94,7 @@ describe('fundus-kit preprocess', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('takes a CSV: bad rows are listed, and the copied CSV points at the new files (quoted where needed)', async () => {
+  it('takes a CSV (on the main thread, --workers 0): bad rows are listed, and the copied CSV points at the new files (quoted where needed)', async () => {
     const input = join(tmp, 'csv');
     await mkdir(join(input, 'images'), { recursive: true });
     await copyFile(photo(PHOTOS[0]!), join(input, 'images', 'x.jpg'));
@@ -104,7 +104,22 @@ describe('fundus-kit preprocess', () => {
     const output = join(tmp, 'csv-out');
 
     const io = captureCliOutput();
-    const argv = ['preprocess', csv, output, '-s', '64', '-c', 'greyscale', '-f', 'jpg', '-b', 'wasm', '-q'];
+    const argv = [
+      'preprocess',
+      csv,
+      output,
+      '-s',
+      '64',
+      '-c',
+      'greyscale',
+      '-f',
+      'jpg',
+      '-b',
+      'wasm',
+      '--workers',
+      '0',
+      '-q',
+    ];
     const before = tf.memory().numTensors;
     expect(await runCli(argv, io)).toBe(1);
     expect(tf.memory().numTensors, 'tensors left by the command').toBe(before);

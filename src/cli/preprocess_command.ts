@@ -39,6 +39,16 @@ export const preprocessCommand: Command = {
         description: 'Output file format.',
       },
       { name: 'quality', type: 'integer', default: 90, min: 1, max: 100, description: 'JPEG quality.' },
+      {
+        name: 'workers',
+        type: 'integer',
+        min: 0,
+        max: 64,
+        defaultText: 'the number of cores, at most 4',
+        valueName: 'n',
+        description:
+          'Worker threads that decode and prepare photos in parallel, each with its own TF.js (wasm, or cpu with --backend cpu); 0 works on the main thread with --backend.',
+      },
       BACKEND_OPTION,
       ...CSV_INPUT_OPTIONS,
       QUIET_OPTION,
@@ -46,6 +56,7 @@ export const preprocessCommand: Command = {
     examples: [
       'preprocess photos/ prepared/ --size 512 --colour benGraham',
       'preprocess data/labels.csv prepared/ -s 224 --colour clahe --format jpg',
+      'preprocess photos/ prepared/ --workers 0 --backend cpu',
     ],
   },
   // Loaded on use, so `--help` and other commands do not pay for TF.js and sharp.

@@ -1,9 +1,9 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { add, clipByValue, dispose, type Tensor3D, tidy } from '@tensorflow/tfjs-core';
-import { readImage } from '../io/node/read_image.js';
+import { preparePhotos } from '../data/node/prepare_photos.js';
 import { writeImage } from '../io/node/write_image.js';
-import { fundusPipeline } from '../preprocess/fundus_pipeline.js';
 import type { ParsedArgs } from './args_parser.js';
 import type { CommandContext } from './command.js';
 import { commandInputs, csvField, type InputFile } from './list_inputs.js';
@@ -26,6 +26,7 @@ export async function runPreprocess(args: ParsedArgs, context: CommandContext): 
   const format = args.string('format') as 'png' | 'jpg';
   const quality = args.number('quality')!;
   const quiet = args.boolean('quiet')!;
+  const workers = args.number('workers') ?? Math.min(availableParallelism(), 4);
   const inputAbs = resolve(input);
   const outputAbs = resolve(output);
   if (inputAbs === outputAbs || inputAbs.startsWith(`${outputAbs}${sep}`)) {
@@ -49,25 +50,41 @@ export async function runPreprocess(args: ParsedArgs, context: CommandContext): 
   if (!quiet) {
     context.stderr.write(
       `${NAME}: ${list.files.length} photos → ${output} (${settings.size} px, ${settings.colour}` +
-        `${settings.crop ? ', cropped' : ''}${settings.mask ? ', masked' : ''}, ${format}; backend ${info.name})\n`,
+        `${settings.crop ? ', cropped' : ''}${settings.mask ? ', masked' : ''}, ${format}; ` +
+        `${workers === 0 ? `backend ${info.name}` : `${workers} worker threads`})\n`,
     );
   }
 
-  const prepare = fundusPipeline(pipelineArgs(settings));
   const progress = quiet
     ? undefined
     : new ProgressBar({ total: list.files.length, label: NAME, stream: context.stderr });
   const written = new Map<InputFile, string>();
   const targets = new Map<string, string>();
+  const jobs: { file: InputFile; target: string }[] = [];
   for (const file of list.files) {
     const target = join(outputAbs, replaceExtension(file.relativePath, `.${format}`));
-    try {
-      const clash = targets.get(target);
-      if (clash !== undefined) {
-        throw new Error(`its output ${target} is also ${clash}'s (same name, other extension); rename one.`);
-      }
+    const clash = targets.get(target);
+    if (clash === undefined) {
       targets.set(target, file.path);
-      await processOne(file.path, target, prepare, settings, quality, context);
+      jobs.push({ file, target });
+      continue;
+    }
+    failures.add(
+      file.path,
+      new Error(`its output ${target} is also ${clash}'s (same name, other extension); rename one.`),
+    );
+    progress?.tick(1, file.relativePath);
+  }
+  const photos = preparePhotos(
+    jobs.map((j) => j.file.path),
+    { pipeline: pipelineArgs(settings), workers, backend: info.name === 'cpu' ? 'cpu' : 'wasm' },
+  );
+  let next = 0;
+  for await (const prepared of photos) {
+    const { file, target } = jobs[next++]!;
+    try {
+      if ('error' in prepared) throw prepared.error;
+      await writePrepared(prepared.image, target, settings, quality, context);
       written.set(file, target);
     } catch (e) {
       failures.add(file.path, e);
@@ -103,29 +120,34 @@ export async function runPreprocess(args: ParsedArgs, context: CommandContext): 
   return failures.exitCode;
 }
 
-/** Reads, prepares and writes one photo (to a hidden partial file renamed at the end), disposing every tensor. */
-async function processOne(
-  source: string,
+/** Writes one prepared image (to a hidden partial file renamed at the end), and disposes it. */
+async function writePrepared(
+  prepared: Tensor3D,
   target: string,
-  prepare: ReturnType<typeof fundusPipeline>,
   settings: PreprocessSettings,
   quality: number,
   context: CommandContext,
 ): Promise<void> {
-  const photo = await readImage(source);
-  let prepared: Tensor3D | undefined;
   let pixels: Tensor3D | undefined;
   try {
-    prepared = (await prepare(photo)).image;
     // 'vgg' is zero-centred (BGR minus the ImageNet mean): shift it into 0-255 for an 8-bit file.
-    const image = prepared;
-    pixels = tidy(() => clipByValue(settings.colour === 'vgg' ? add(image, 128) : image, 0, 255) as Tensor3D);
+    pixels = tidy(
+      () => clipByValue(settings.colour === 'vgg' ? add(prepared, 128) : prepared, 0, 255) as Tensor3D,
+    );
     await mkdir(dirname(target), { recursive: true });
     const partial = join(dirname(target), `.${baseName(target)}.partial${extname(target)}`);
-    const release = context.interrupt.register(() => rm(partial, { force: true }));
-    try {
-      await writeImage(partial, pixels, { quality });
+    const image = pixels;
+    const saving = (async () => {
+      await writeImage(partial, image, { quality });
       await rename(partial, target);
+    })();
+    // On Ctrl-C, let a write in progress finish first: removing the file under it would leave it written after.
+    const release = context.interrupt.register(async () => {
+      await saving.catch(() => undefined);
+      await rm(partial, { force: true });
+    });
+    try {
+      await saving;
     } catch (e) {
       await rm(partial, { force: true });
       throw e;
@@ -133,11 +155,7 @@ async function processOne(
       release();
     }
   } finally {
-    dispose([
-      photo,
-      ...(prepared === undefined ? [] : [prepared]),
-      ...(pixels === undefined ? [] : [pixels]),
-    ]);
+    dispose([prepared, ...(pixels === undefined ? [] : [pixels])]);
   }
 }
 
