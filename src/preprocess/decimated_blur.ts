@@ -44,9 +44,9 @@ export function blurDownsampleFactor(
  * The box average adds (factor² − 1)/12 to the variance and the linear interpolation about twice that, hence
  * σ_c. The border is the exact blur's BORDER_REFLECT_101: the coarse cells beyond the edge are averages of the
  * mirrored fine pixels (one pixel in from the edge), and the interpolation reads one of them on each side.
- * About factor² times fewer multiply-adds; the blurred image is smooth enough that the coarse grid loses
- * little: on real 512² EyePACS crops at σ = 512/30 and factor 4, < 0.01 grey levels mean absolute difference
- * from the exact blur. `h` and `w` must be multiples of `factor` (see {@link blurDownsampleFactor}). Call
+ * About factor³ times fewer multiply-adds (factor² fewer pixels, factor fewer taps); the blurred image is
+ * smooth enough that the coarse grid loses little: on real 512² EyePACS crops at σ = 512/30 and factor 4,
+ * 0.007-0.017 grey levels mean absolute difference from the exact blur (at most 0.23). `h` and `w` must be multiples of `factor` (see {@link blurDownsampleFactor}). Call
  * inside `tidy`.
  */
 export function decimatedGaussianBlur(batch: Tensor4D, sigma: number, factor: number): Tensor4D {
