@@ -51,15 +51,18 @@ export function batchNormTraining(
     (save as tf.GradSaveFunc)([xs, mean, variance, scale]);
     return {
       value: tf.batchNorm(xs, mean, variance, offset, scale, epsilon),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sx, sMean, sVariance, sScale] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
-        const rstd = tf.rsqrt(tf.add(sVariance, epsilon));
-        const xhat = tf.mul(tf.sub(sx, sMean), rstd);
-        const dBeta = tf.sum(dy, axes);
-        const dGamma = tf.sum(tf.mul(dy, xhat), axes);
-        const centred = tf.sub(tf.sub(dy, tf.div(dBeta, n)), tf.mul(xhat, tf.div(dGamma, n)));
-        return [tf.mul(centred, tf.mul(sScale, rstd)), dGamma, dBeta];
-      },
+      // In a tidy: TF.js runs a customGrad's gradFunc inside the whole backward pass's scope, so without one its
+      // intermediates (x − μ, x̂, dy·x̂, … : six tensors the size of x) would stay alive until the pass ends.
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [sx, sMean, sVariance, sScale] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+          const rstd = tf.rsqrt(tf.add(sVariance, epsilon));
+          const xhat = tf.mul(tf.sub(sx, sMean), rstd);
+          const dBeta = tf.sum(dy, axes);
+          const dGamma = tf.sum(tf.mul(dy, xhat), axes);
+          const centred = tf.sub(tf.sub(dy, tf.div(dBeta, n)), tf.mul(xhat, tf.div(dGamma, n)));
+          return [tf.mul(centred, tf.mul(sScale, rstd)), dGamma, dBeta];
+        }),
     };
   });
   const y = normalise(x, gamma, beta);

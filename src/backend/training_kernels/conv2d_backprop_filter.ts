@@ -58,33 +58,52 @@ export function conv2DBackpropFilterFromConv(
       if (!phases.has(key)) phases.set(key, extractPhase(scope, xPadded, ph, pw, sh, sw));
       return phases.get(key)!;
     };
-    const dyFilter = scope.reshape(dyNhwc, [1, 1, rows, g.outChannels]);
-
-    const taps: TensorInfo[] = [];
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        const tap = sliceIfNeeded(
-          scope,
-          phase(i % sh, j % sw),
-          [0, 0, Math.floor(i / sh), Math.floor(j / sw)],
-          [g.inChannels, g.batch, g.outHeight, g.outWidth],
-        );
-        taps.push(scope.reshape(tap, [g.inChannels, 1, 1, rows]));
-      }
-    }
+    // The filter operand of every product. The backend packs it and caches the packed copy under its buffer's id
+    // until that buffer is freed (wasm: XNNPACK weights), so it must be a buffer of this scope: packing dy itself
+    // would keep a packed copy of every layer's dy alive for as long as the caller keeps dy (a whole backward pass).
+    const dyOwn = dyNhwc === dy ? copyOf(scope, dy) : dyNhwc;
+    const dyFilter = scope.reshape(dyOwn, [1, 1, rows, g.outChannels]);
     const product = (lhs: TensorInfo) =>
       scope.run(
         'Conv2D',
         { x: lhs, filter: dyFilter },
         { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 },
       );
+    // Tap (i, j) as [Ci, 1, 1, P]; `sliced` is true when it is a copy of its own (freed once used).
+    const tapAt = (i: number, j: number) => {
+      const source = phase(i % sh, j % sw);
+      const tap = sliceIfNeeded(
+        scope,
+        source,
+        [0, 0, Math.floor(i / sh), Math.floor(j / sw)],
+        [g.inChannels, g.batch, g.outHeight, g.outWidth],
+      );
+      return { tap, flat: scope.reshape(tap, [g.inChannels, 1, 1, rows]), sliced: tap !== source };
+    };
+    const release = (t: { tap: TensorInfo; flat: TensorInfo; sliced: boolean }) =>
+      t.sliced ? scope.free(t.flat, t.tap) : scope.free(t.flat);
+
     let stacked: TensorInfo;
-    if (taps.length === 1) {
-      stacked = product(taps[0]!);
+    if (kh * kw === 1) {
+      stacked = product(tapAt(0, 0).flat);
     } else if (g.inChannels < STACK_TAPS_BELOW_CHANNELS) {
-      stacked = product(scope.run('Concat', taps as never, { axis: 0 }));
+      const taps = [];
+      for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) taps.push(tapAt(i, j));
+      const lhs = scope.run('Concat', taps.map((t) => t.flat) as never, { axis: 0 });
+      for (const t of taps) release(t);
+      scope.free(...phases.values(), xPadded);
+      stacked = product(lhs);
     } else {
-      stacked = scope.run('Concat', taps.map(product) as never, { axis: 0 });
+      // One tap at a time: each slice is freed as soon as its product is done.
+      const products: TensorInfo[] = [];
+      for (let i = 0; i < kh; i++) {
+        for (let j = 0; j < kw; j++) {
+          const t = tapAt(i, j);
+          products.push(product(t.flat));
+          release(t);
+        }
+      }
+      stacked = scope.run('Concat', products as never, { axis: 0 });
     }
     result = scope.reshape(stacked, [...filterShape]);
     return result;
@@ -100,7 +119,16 @@ function extractPhase(scope: KernelScope, x: TensorInfo, ph: number, pw: number,
   const wq = w / sw;
   const grid = scope.reshape(x, [b * hq, sh, wq, sw * c]);
   const picked = sliceIfNeeded(scope, grid, [0, ph, 0, pw * c], [b * hq, 1, wq, c]);
-  return scope.transpose(scope.reshape(picked, [b, hq, wq, c]), [3, 0, 1, 2]);
+  const unflat = scope.reshape(picked, [b, hq, wq, c]);
+  const out = scope.transpose(unflat, [3, 0, 1, 2]);
+  scope.free(unflat, picked, grid); // `picked` may be `grid`: freed once
+  return out;
+}
+
+/** A copy of `x` in a buffer of its own (x · 1: exact). */
+function copyOf(scope: KernelScope, x: TensorInfo): TensorInfo {
+  const one = scope.run('Fill', {}, { shape: [], value: 1, dtype: x.dtype });
+  return scope.run('Multiply', { a: x, b: one });
 }
 
 function sliceIfNeeded(scope: KernelScope, x: TensorInfo, begin: number[], size: number[]): TensorInfo {

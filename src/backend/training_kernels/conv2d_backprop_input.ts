@@ -65,15 +65,77 @@ function pointwiseInputGrad(scope: KernelScope, dy: TensorInfo, filter: TensorIn
 }
 
 function spatialInputGrad(scope: KernelScope, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry) {
+  if (g.strideHeight > 1 || g.strideWidth > 1) return stridedSpatialInputGrad(scope, dy, filter, g);
   const rotated = scope.transpose(scope.run('Reverse', { x: filter }, { dims: [0, 1] }), [0, 1, 3, 2]);
-  const spread = insertZeros(scope, dy, g);
-  const padded = scope.padOrCrop(spread, [
+  const padded = scope.padOrCrop(dy, [
     [0, 0],
-    [g.filterHeight - 1 - g.padTop, g.inHeight + g.padTop - g.outHeight * g.strideHeight],
-    [g.filterWidth - 1 - g.padLeft, g.inWidth + g.padLeft - g.outWidth * g.strideWidth],
+    [g.filterHeight - 1 - g.padTop, g.inHeight + g.padTop - g.outHeight],
+    [g.filterWidth - 1 - g.padLeft, g.inWidth + g.padLeft - g.outWidth],
     [0, 0],
   ]);
   return scope.run('Conv2D', { x: padded, filter: rotated }, { ...CONV_ATTRS, pad: 'valid' });
+}
+
+/**
+ * A strided filter's input gradient by stride phases (sub-pixel convolution), without the zero-spread dy: the
+ * padded input's rows r = q·sh + a (a < sh) only receive the taps kh = a + m·sh, so phase (a, b) of dx is a
+ * stride-1 convolution of dy with the sub-filter W[a::sh, b::sw] (rotated 180°); the sh·sw phases are then
+ * interleaved. Same sums as convolving the zero-spread dy, with sh·sw times fewer products and no tensor of
+ * dy's size times sh·sw (a 7×7/2 stem at batch 8: ~230 MB of transients less at the end of the backward pass).
+ */
+function stridedSpatialInputGrad(scope: KernelScope, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry) {
+  const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = g;
+  // Phase grids: Q·sh ≥ top + H rows and P·sw ≥ left + W columns of the padded input.
+  const q = Math.ceil((g.padTop + g.inHeight) / sh);
+  const p = Math.ceil((g.padLeft + g.inWidth) / sw);
+  const rowsOfPhases: TensorInfo[] = [];
+  for (let a = 0; a < sh; a++) {
+    const row: TensorInfo[] = [];
+    for (let b = 0; b < sw; b++) {
+      const m = Math.ceil((kh - a) / sh);
+      const n = Math.ceil((kw - b) / sw);
+      let out: TensorInfo;
+      if (m <= 0 || n <= 0) {
+        out = scope.run('Fill', {}, { shape: [g.batch, q, p, g.inChannels], value: 0, dtype: 'float32' });
+      } else {
+        const sub = scope.run(
+          'StridedSlice',
+          { x: filter },
+          {
+            begin: [a, b, 0, 0],
+            end: [kh, kw, g.inChannels, g.outChannels],
+            strides: [sh, sw, 1, 1],
+            beginMask: 0,
+            endMask: 0,
+            ellipsisMask: 0,
+            newAxisMask: 0,
+            shrinkAxisMask: 0,
+          },
+        );
+        const rotated = scope.transpose(scope.run('Reverse', { x: sub }, { dims: [0, 1] }), [0, 1, 3, 2]);
+        // dx_ab[q'] = Σ_m' dy[q' − m'] · W[a + m'·sh]: dy padded by m − 1 before and cut or padded to Q rows after.
+        const padded = scope.padOrCrop(dy, [
+          [0, 0],
+          [m - 1, q - g.outHeight],
+          [n - 1, p - g.outWidth],
+          [0, 0],
+        ]);
+        out = scope.run('Conv2D', { x: padded, filter: rotated }, { ...CONV_ATTRS, pad: 'valid' });
+        if (padded !== dy) scope.free(padded);
+      }
+      row.push(scope.reshape(out, [g.batch, q, 1, p, 1, g.inChannels]));
+    }
+    rowsOfPhases.push(row.length === 1 ? row[0]! : scope.run('Concat', row as never, { axis: 4 }));
+  }
+  const woven =
+    rowsOfPhases.length === 1 ? rowsOfPhases[0]! : scope.run('Concat', rowsOfPhases as never, { axis: 2 });
+  const full = scope.reshape(woven, [g.batch, q * sh, p * sw, g.inChannels]);
+  return scope.padOrCrop(full, [
+    [0, 0],
+    [-g.padTop, g.inHeight + g.padTop - q * sh],
+    [-g.padLeft, g.inWidth + g.padLeft - p * sw],
+    [0, 0],
+  ]);
 }
 
 /** [B, H, W, C] → [B, H·sh, W·sw, C] with each sample followed by (stride − 1) zeros along H and W. */

@@ -14,7 +14,8 @@ import {
  * The convolution gradient kernels on every backend — on wasm these are fundus-kit's composite
  * kernels — against float64 loops written from the definition. Shapes cover every filter size the
  * backbones use (1, 3, 5, 7, 11), strides 1/2/4 and unequal strides, same/valid/explicit padding,
- * batch > 1, odd and non-square sizes, and both sides of the stacked-taps threshold (Ci < 32 / ≥ 32).
+ * batch > 1, odd and non-square sizes, both sides of the stacked-taps threshold (Ci < 32 / ≥ 32), and the
+ * stride phases of the input gradient (a stride larger than the filter, padding that cuts or extends dy).
  */
 const CASES: (ConvCase & { label: string })[] = [
   { label: '3×3/1 same', x: [2, 9, 9, 3], filter: [3, 3, 3, 4], stride: 1, pad: 'same' },
@@ -60,6 +61,34 @@ const CASES: (ConvCase & { label: string })[] = [
     pad: 'same',
   },
   { label: '3×3/2 valid, 33 channels', x: [2, 12, 12, 33], filter: [3, 3, 33, 4], stride: 2, pad: 'valid' },
+  // Stride phases of the input gradient: a phase no tap reaches (stride > filter), and padding that leaves
+  // fewer phase rows than dy has (the phase grid cuts dy) or more (it pads dy).
+  {
+    label: '2×2/3 valid (stride > filter)',
+    x: [2, 11, 10, 3],
+    filter: [2, 2, 3, 4],
+    stride: 3,
+    pad: 'valid',
+  },
+  {
+    label: '3×3/2 explicit pad, large bottom/right',
+    x: [1, 7, 8, 3],
+    filter: [3, 3, 3, 2],
+    stride: 2,
+    pad: [
+      [0, 0],
+      [2, 5],
+      [0, 4],
+      [0, 0],
+    ],
+  },
+  {
+    label: '7×7/2 valid, batch 3, 34 channels',
+    x: [3, 17, 16, 34],
+    filter: [7, 7, 34, 5],
+    stride: 2,
+    pad: 'valid',
+  },
 ];
 
 /** float32 kernels on GPUs accumulate in a different order (and WebGL may use reduced precision). */

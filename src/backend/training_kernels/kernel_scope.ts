@@ -61,6 +61,20 @@ export class KernelScope {
     return out;
   }
 
+  /**
+   * Frees intermediates made by this scope that are no longer needed, before the scope ends (large transients
+   * that would otherwise add up). Infos this scope did not make are left alone.
+   */
+  free(...infos: TensorInfo[]): void {
+    for (const info of infos) {
+      const i = this.made.indexOf(info);
+      if (i < 0) continue;
+      this.made.splice(i, 1);
+      // A reshape shares its input's buffer (reference counted): freeing one of the two keeps the other valid.
+      this.backend.disposeData(info.dataId);
+    }
+  }
+
   /** Frees every intermediate except `keep` (whose storage stays alive for the caller). */
   dispose(keep: TensorInfo | undefined): void {
     for (const info of this.made) {
