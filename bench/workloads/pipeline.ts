@@ -60,6 +60,8 @@ export async function benchPipeline(
   if (row?.medianMs !== undefined)
     addThroughput(row, files.length, files.length / (row.medianMs / 1000), reference);
   if (!cpu) {
+    // Before the worker threads, whose memory the process keeps after they end (the row reports peak RSS).
+    await benchStream(ctx, streamName);
     // Every core: worker threads decode and prepare (each its own TF.js on wasm), started anew each run.
     const workers = availableParallelism();
     const steady: number[] = [];
@@ -82,7 +84,6 @@ export async function benchPipeline(
       addThroughput(pooled, files.length, perS, reference, allCores);
       pooled.note += `; ${whole.toFixed(1)} img/s with the workers' start-up (${(pooled.medianMs - ((files.length - 1) / perS) * 1000).toFixed(0)} ms)`;
     }
-    await benchStream(ctx, streamName);
   }
 }
 
