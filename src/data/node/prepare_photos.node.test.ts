@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, expect, it } from 'vitest';
-import { describeEachBackend } from '../../../test/support/backends.js';
+import { describeEachBackend, useBackend } from '../../../test/support/backends.js';
 import { dataPath } from '../../../test/support/shared_data.js';
 import { ImageDecodeError, InvalidArgumentError } from '../../errors.js';
 import { readImage } from '../../io/node/read_image.js';
@@ -59,14 +59,25 @@ describeEachBackend('preparePhotos', (backend) => {
   });
 });
 
-it('stops its workers when the loop breaks early', async () => {
-  let seen = 0;
-  for await (const p of preparePhotos(photos, { pipeline, workers: 2 })) {
-    if (!('error' in p)) p.image.dispose();
-    seen++;
-    break;
+it('stops its workers when the loop breaks early, and frees the photos decoded ahead', async () => {
+  await useBackend('wasm');
+  for (const workers of [2, 0]) {
+    const before = tf.memory().numTensors;
+    let seen = 0;
+    for await (const p of preparePhotos(photos, { pipeline, workers })) {
+      if (!('error' in p)) p.image.dispose();
+      seen++;
+      break;
+    }
+    expect(seen).toBe(1);
+    // The decodes started ahead finish after the break (well within a second); their photos are then disposed.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(tf.memory().numTensors, `workers: ${workers}`).toBe(before);
   }
-  expect(seen).toBe(1);
+});
+
+it('yields nothing for no photos, starting no thread', async () => {
+  expect(await collect(preparePhotos([], { pipeline, workers: 2 }))).toEqual([]);
 });
 
 it('checks its arguments before starting any thread', async () => {

@@ -73,11 +73,12 @@ export async function* preparePhotos(
   for (const [i, s] of list.entries()) {
     if (typeof s !== 'string') throw invalid(`sources[${i}]`, 'a file path', s);
   }
+  if (list.length === 0) return;
   if (workers === 0) {
     yield* prepareHere(list, pipeline, args.maxPixels);
     return;
   }
-  const pool = await startWorkers(Math.min(workers, Math.max(1, list.length)), { pipeline, backend });
+  const pool = await startWorkers(Math.min(workers, list.length), { pipeline, backend });
   try {
     yield* prepareInPool(pool, list, args.maxPixels);
   } finally {
@@ -98,23 +99,36 @@ async function* prepareHere(
       (error: unknown) => ({ error }),
     );
   const pending = sources.slice(0, 2).map(decode);
-  for (const [i, source] of sources.entries()) {
-    const decoded = await pending[i]!;
-    if (i + 2 < sources.length) pending.push(decode(sources[i + 2]!));
-    if ('error' in decoded) {
-      yield { source, error: asFundusError(source, decoded.error) };
-      continue;
+  let taken = 0;
+  try {
+    yield* prepareDecoded();
+  } finally {
+    // Stopped early: the photos decoded ahead are nobody's.
+    for (const ahead of pending.slice(taken)) {
+      void ahead.then((d) => ('photo' in d ? d.photo.dispose() : undefined));
     }
-    let prepared: PreparedFundus;
-    try {
-      prepared = await prepare(decoded.photo);
-    } catch (error) {
-      yield { source, error: asFundusError(source, error) };
-      continue;
-    } finally {
-      decoded.photo.dispose();
+  }
+
+  async function* prepareDecoded(): AsyncGenerator<PreparedPhoto | FailedPhoto> {
+    for (const [i, source] of sources.entries()) {
+      const decoded = await pending[i]!;
+      taken = i + 1;
+      if (i + 2 < sources.length) pending.push(decode(sources[i + 2]!));
+      if ('error' in decoded) {
+        yield { source, error: asFundusError(source, decoded.error) };
+        continue;
+      }
+      let prepared: PreparedFundus;
+      try {
+        prepared = await prepare(decoded.photo);
+      } catch (error) {
+        yield { source, error: asFundusError(source, error) };
+        continue;
+      } finally {
+        decoded.photo.dispose();
+      }
+      yield { source, ...prepared };
     }
-    yield { source, ...prepared };
   }
 }
 
@@ -133,6 +147,11 @@ async function* prepareInPool(
     });
     worker.on('error', (e) => {
       crash = e;
+      wake?.();
+    });
+    // Ended on its own (we only terminate workers after the last result): nothing more will come.
+    worker.on('exit', (code) => {
+      crash ??= new Error(`exited with code ${code}`);
       wake?.();
     });
   }
