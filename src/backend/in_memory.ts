@@ -12,20 +12,24 @@ export function backendInMemory(): boolean {
   return IN_MEMORY.includes(getBackend());
 }
 
-/** The parts of the `wasm` backend {@link wasmHeapValues} uses. */
+/** The parts of the `wasm` backend {@link inMemoryValues} uses. */
 interface WasmBackendHeap {
   dataIdMap: { has(dataId: object): boolean };
   typedArrayFromHeap(info: { shape: number[]; dtype: DataType; dataId: object }): TypedArray;
 }
 
 /**
- * The values of `tensor` as a view on the `wasm` backend's heap, without the copy `dataSync` makes (8 MB for
- * a 1024-px RGB photo in float32); `null` when `wasm` is not the active backend or the tensor lives elsewhere.
- * The view is valid only until the next tensor operation (one that grows the heap detaches it): read it at
- * once, in the same synchronous step, and never write to it. (The `cpu` backend's reads make no copy anyway.)
+ * The values of `tensor` without a copy, on the in-memory backends: on `wasm` a view on its heap (`dataSync`
+ * would copy it: 8 MB for a 1024-px RGB photo in float32), on `cpu` the tensor's own array (which `dataSync`
+ * returns as it is). `null` on other backends, or when the tensor lives on another backend than the active
+ * one. The wasm view is valid only until the next tensor operation (one that grows the heap detaches it): read
+ * it at once, in the same synchronous step. Never write to either.
  */
-export function wasmHeapValues(tensor: Tensor): TypedArray | null {
-  if (getBackend() !== 'wasm' || tensor.dtype === 'string' || tensor.dtype === 'complex64') return null;
+export function inMemoryValues(tensor: Tensor): TypedArray | null {
+  if (tensor.dtype === 'string' || tensor.dtype === 'complex64') return null;
+  const name = getBackend();
+  if (name === 'cpu') return tensor.dataSync();
+  if (name !== 'wasm') return null;
   const backend = engine().backend as unknown as Partial<WasmBackendHeap>;
   if (backend.typedArrayFromHeap === undefined || !backend.dataIdMap?.has(tensor.dataId)) return null;
   return backend.typedArrayFromHeap({ shape: tensor.shape, dtype: tensor.dtype, dataId: tensor.dataId });

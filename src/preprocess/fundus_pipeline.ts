@@ -3,7 +3,6 @@ import {
   cast,
   div,
   fill,
-  getBackend,
   lessEqual,
   range,
   reshape,
@@ -17,7 +16,7 @@ import {
   where,
   zerosLike,
 } from '@tensorflow/tfjs-core';
-import { backendInMemory, wasmHeapValues } from '../backend/in_memory.js';
+import { inMemoryValues } from '../backend/in_memory.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { areaResizeData } from './area_resize_data.js';
 import { type BenGrahamArgs, benGraham } from './ben_graham.js';
@@ -162,10 +161,7 @@ export function fundusPipeline(args: FundusPipelineArgs = {}): FundusPipeline {
       // box leaves the frame), without the full-size crop. Detection has checked there is no NaN.
       const found = (await detectCircles('cropToFov', photo, s.fov))[0]!;
       const square = fovBox(found, s.margin, true, originalSize);
-      // Backends whose tensors live in main memory: the tap-by-tap loop beats the banded products (~2×). On
-      // wasm it reads the heap in place (prepareFromPhoto uses the view before any tensor operation).
-      const pixels = backendInMemory() && getBackend() !== 'wasm' ? await photo.data() : null;
-      const image = tidy(() => prepareFromPhoto(photo, pixels, s, found, square, originalSize));
+      const image = tidy(() => prepareFromPhoto(photo, s, found, square, originalSize));
       return { image, circle: found, box: square, originalSize };
     }
     if (s.crop) {
@@ -185,13 +181,13 @@ export function fundusPipeline(args: FundusPipelineArgs = {}): FundusPipeline {
 
 /**
  * The area path straight from the photo (3 channels, no NaN): the crop box resized to `size` (zeros where it
- * leaves the frame), then colour, mask and normalisation. With the photo's values in memory (`pixels`, read on
- * cpu; on wasm a view on its heap, taken here before any tensor operation), the resize runs in JS and, for
- * the exact benGraham blur, also pads the rows for it. Call inside `tidy`.
+ * leaves the frame), then colour, mask and normalisation. On the backends whose tensors live in main memory
+ * (cpu, wasm), where the tap-by-tap loop beats the banded products (~2×), the resize runs in JS on the photo's
+ * values read in place (before any tensor operation: a wasm heap view lasts until the next one) and, for the
+ * exact benGraham blur, also pads the rows for it. Call inside `tidy`.
  */
 function prepareFromPhoto(
   photo: Tensor3D,
-  pixels: ArrayLike<number> | null,
   s: Settings,
   circle: FovCircle,
   box: FovBox,
@@ -199,7 +195,7 @@ function prepareFromPhoto(
 ): Tensor3D {
   const rows = { start: box.top, length: box.height };
   const cols = { start: box.left, length: box.width };
-  const values = pixels ?? wasmHeapValues(photo);
+  const values = inMemoryValues(photo);
   if (values === null) {
     const x = reshape(photo.dtype === 'float32' ? photo : cast(photo, 'float32'), [1, ...photo.shape]);
     const resized = areaResizeWindow(x as Tensor4D, s.size, s.size, rows, cols);
