@@ -62,6 +62,8 @@ export class CoralLogits extends tfl.layers.Layer {
   readonly units: number;
   /** Initialiser of the shared weight vector. */
   readonly kernelInitializer: CoralKernelInitializer;
+  /** The bias starts at fixed thresholds (a linspace from 1 to −1) that depend on no seed (read by seedInitialWeights). */
+  readonly biasInitializer = 'deterministic';
   private kernel: tfl.LayerVariable | null = null;
   private bias: tfl.LayerVariable | null = null;
 

@@ -22,4 +22,5 @@ export {
   type StepDecayArgs,
   stepDecay,
 } from './schedules.js';
+export { type SeedInitialWeightsArgs, seedInitialWeights } from './seed_initial_weights.js';
 export { validationMetrics } from './validation_metrics.js';
