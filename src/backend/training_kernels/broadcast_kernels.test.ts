@@ -17,7 +17,7 @@ function referenceReduce(values: Float32Array, leading: number, mean: boolean): 
   return mean ? out.map((v) => v / rows) : out;
 }
 
-describeEachBackend('reductions, tile and identity used by batch-norm gradients', () => {
+describeEachBackend('reductions, tile and identity used by batch-norm gradients', (backend) => {
   const values = seededValues(3 * 4 * 5 * 6, 51);
 
   for (const op of ['sum', 'mean'] as const) {
@@ -37,6 +37,18 @@ describeEachBackend('reductions, tile and identity used by batch-norm gradients'
           out.dispose();
         }
       }
+      // One row (nothing to reduce), and an empty tensor.
+      const single = tf.tensor4d(values.subarray(0, 120), [1, 4, 5, 6]);
+      const same = reduce(single, 0);
+      expect(Array.from(await same.data())).toEqual(Array.from(values.subarray(0, 120)));
+      tf.dispose([single, same]);
+      // An empty tensor: zeros, as the cpu backend gives (mean too). webgl's and webgpu's own kernels throw on it.
+      if (backend === 'cpu' || backend === 'wasm') {
+        const nothing = tf.zeros([0, 3]);
+        const empty = reduce(nothing, 0);
+        expect(Array.from(await empty.data())).toEqual([0, 0, 0]);
+        tf.dispose([nothing, empty]);
+      }
       // Not leading axes, all axes, and int32: the original kernels.
       const inner = reduce(x, [1, 3]);
       expect(inner.shape).toEqual([3, 5]);
@@ -48,6 +60,28 @@ describeEachBackend('reductions, tile and identity used by batch-norm gradients'
       tf.dispose([x, inner, all, ints]);
     });
   }
+
+  it('sum and mean over the batch statistics axes of a batch-norm sized tensor, and of a dense layer [N, units]', async () => {
+    for (const shape of [
+      [4, 28, 28, 40],
+      [37, 300],
+    ]) {
+      const n = shape.reduce((a, b) => a * b);
+      const big = seededValues(n, 52);
+      const x = tf.tensor(big, shape);
+      const axes = shape.length === 4 ? [0, 1, 2] : [0];
+      for (const op of ['sum', 'mean'] as const) {
+        const out = await expectNoLeaks(() => (op === 'sum' ? tf.sum : tf.mean)(x, axes));
+        const cols = shape[shape.length - 1]!;
+        const ref = new Float64Array(cols);
+        for (let i = 0; i < n; i++) ref[i % cols]! += big[i]!;
+        if (op === 'mean') for (let c = 0; c < cols; c++) ref[c]! /= n / cols;
+        expect(relativeError(await out.data(), ref), `${op} ${shape}`).toBeLessThan(1e-5);
+        out.dispose();
+      }
+      x.dispose();
+    }
+  });
 
   it('tile that repeats size-1 axes (a broadcast), and a general tile', async () => {
     const v = tf.tensor4d([1, 2, 3], [1, 1, 1, 3]);

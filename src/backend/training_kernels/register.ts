@@ -4,6 +4,7 @@ import { sharedIdentity, withBroadcastTile, withLeadingAxisReduction } from './b
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter.js';
 import { conv2DBackpropInputConfig } from './conv2d_backprop_input.js';
 import { withExplicitTranspose } from './mat_mul_transposed.js';
+import { maxPoolGradByWindows } from './max_pool_grad.js';
 import { sliceBoxCopyCpu, sliceWithoutCopy } from './slice_view.js';
 
 /** Kernel functions this module registered, so a second call recognises them. */
@@ -15,7 +16,8 @@ const ours = new WeakSet<object>();
  *   `Conv2DBackpropInput`, replacing its scalar loop (~10× slower than its Conv2D) with its XNNPACK
  *   convolution; `BatchMatMul` and `_FusedMatMul` with transposed operands (a dense layer's backward
  *   pass), which it runs 15-20× slower than the plain product; and `Sum`/`Mean` over leading axes, broadcast
- *   `Tile` and `Identity`, which a batch-norm backward pass calls hundreds of times (see broadcast_kernels.ts).
+ *   `Tile` and `Identity`, which a batch-norm backward pass calls hundreds of times (see broadcast_kernels.ts);
+ *   `Slice` without its whole-input copy; `MaxPoolGrad`, whose loop revisits every window from every pixel.
  * - cpu: `Conv2DBackpropFilter`, whose direct loop runs at ~0.01 GFLOP/s, 3-50× slower than the same
  *   gradient composed from the cpu backend's own Conv2D; `Slice`, which copies a box that is not one
  *   contiguous run element by element (~1 µs each).
@@ -31,6 +33,7 @@ export const TRAINING_KERNELS = {
     'Tile',
     'Identity',
     'Slice',
+    'MaxPoolGrad',
   ],
   cpu: ['Conv2DBackpropFilter', 'Slice'],
 } as const satisfies Record<string, readonly string[]>;
@@ -74,6 +77,7 @@ export function registerTrainingKernels(backend: TrainingKernelBackend): string[
       ['Tile', withBroadcastTile],
       ['Identity', sharedIdentity],
       ['Slice', sliceWithoutCopy],
+      ['MaxPoolGrad', maxPoolGradByWindows],
     ];
     wrapAll(backend, wrappers, done);
   } else {
