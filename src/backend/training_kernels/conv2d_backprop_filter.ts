@@ -13,6 +13,9 @@ import { KernelScope } from './kernel_scope.js';
 /** Below this many input channels, taps are stacked into one product (a product of height Ci is slow). */
 const STACK_TAPS_BELOW_CHANNELS = 32;
 
+/** Rows of the inner dimension per product (whole images are kept together). */
+const CHUNK_ROWS = 3136;
+
 /**
  * Filter gradient of a 2-D convolution, built from the backend's own Conv2D (XNNPACK GEMM on wasm).
  *
@@ -58,53 +61,78 @@ export function conv2DBackpropFilterFromConv(
       if (!phases.has(key)) phases.set(key, extractPhase(scope, xPadded, ph, pw, sh, sw));
       return phases.get(key)!;
     };
-    // The filter operand of every product. The backend packs it and caches the packed copy under its buffer's id
-    // until that buffer is freed (wasm: XNNPACK weights), so it must be a buffer of this scope: packing dy itself
-    // would keep a packed copy of every layer's dy alive for as long as the caller keeps dy (a whole backward pass).
-    const dyOwn = dyNhwc === dy ? copyOf(scope, dy) : dyNhwc;
-    const dyFilter = scope.reshape(dyOwn, [1, 1, rows, g.outChannels]);
-    const product = (lhs: TensorInfo) =>
-      scope.run(
-        'Conv2D',
-        { x: lhs, filter: dyFilter },
-        { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 },
-      );
-    // Tap (i, j) as [Ci, 1, 1, P]; `sliced` is true when it is a copy of its own (freed once used).
-    const tapAt = (i: number, j: number) => {
-      const source = phase(i % sh, j % sw);
-      const tap = sliceIfNeeded(
-        scope,
-        source,
-        [0, 0, Math.floor(i / sh), Math.floor(j / sw)],
-        [g.inChannels, g.batch, g.outHeight, g.outWidth],
-      );
-      return { tap, flat: scope.reshape(tap, [g.inChannels, 1, 1, rows]), sliced: tap !== source };
+    // The inner size P = B·OH·OW is cut into chunks of whole images, about CHUNK_ROWS rows each, and the
+    // chunks' products added up: a product's packed filter operand (the chunk of dy, [rows, Co]) then stays in
+    // the CPU's cache while the product streams over it, instead of being read again from memory for every few
+    // rows of the other operand (XNNPACK does not split the inner dimension itself). At ResNet-50's 56² layers,
+    // batch 8, this halves the filter gradient's time.
+    const perImage = g.outHeight * g.outWidth;
+    const imagesPerChunk = Math.max(1, Math.min(g.batch, Math.floor(CHUNK_ROWS / perImage)));
+    const taps = kh * kw;
+    const stackTaps = taps > 1 && g.inChannels < STACK_TAPS_BELOW_CHANNELS;
+    const sums: (TensorInfo | null)[] = Array.from({ length: stackTaps ? 1 : taps }, () => null);
+    const accumulate = (k: number, value: TensorInfo) => {
+      const prev = sums[k] ?? null;
+      sums[k] = prev === null ? value : scope.run('Add', { a: prev, b: value });
+      if (prev !== null) scope.free(prev, value);
     };
-    const release = (t: { tap: TensorInfo; flat: TensorInfo; sliced: boolean }) =>
-      t.sliced ? scope.free(t.flat, t.tap) : scope.free(t.flat);
-
-    let stacked: TensorInfo;
-    if (kh * kw === 1) {
-      stacked = product(tapAt(0, 0).flat);
-    } else if (g.inChannels < STACK_TAPS_BELOW_CHANNELS) {
-      const taps = [];
-      for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) taps.push(tapAt(i, j));
-      const lhs = scope.run('Concat', taps.map((t) => t.flat) as never, { axis: 0 });
-      for (const t of taps) release(t);
-      scope.free(...phases.values(), xPadded);
-      stacked = product(lhs);
-    } else {
-      // One tap at a time: each slice is freed as soon as its product is done.
-      const products: TensorInfo[] = [];
-      for (let i = 0; i < kh; i++) {
-        for (let j = 0; j < kw; j++) {
-          const t = tapAt(i, j);
-          products.push(product(t.flat));
-          release(t);
+    for (let b0 = 0; b0 < g.batch; b0 += imagesPerChunk) {
+      const nb = Math.min(imagesPerChunk, g.batch - b0);
+      const rows = nb * perImage;
+      // The filter operand of this chunk's products. The backend packs it and caches the packed copy under its
+      // buffer's id until that buffer is freed (wasm: XNNPACK weights), so it must be a buffer of this scope:
+      // packing dy itself would keep a packed copy of every layer's dy alive for as long as the caller keeps dy.
+      const dyChunk =
+        nb === g.batch && dyNhwc !== dy
+          ? dyNhwc
+          : nb === g.batch
+            ? copyOf(scope, dy)
+            : scope.run(
+                'Slice',
+                { x: dyNhwc },
+                { begin: [b0, 0, 0, 0], size: [nb, g.outHeight, g.outWidth, g.outChannels] },
+              );
+      const dyFilter = scope.reshape(dyChunk, [1, 1, rows, g.outChannels]);
+      const product = (lhs: TensorInfo) =>
+        scope.run(
+          'Conv2D',
+          { x: lhs, filter: dyFilter },
+          { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 },
+        );
+      // Tap (i, j) of this chunk as [Ci, 1, 1, rows], freed once used when it is a copy of its own.
+      const tapAt = (i: number, j: number) => {
+        const source = phase(i % sh, j % sw);
+        const tap = sliceIfNeeded(
+          scope,
+          source,
+          [0, b0, Math.floor(i / sh), Math.floor(j / sw)],
+          [g.inChannels, nb, g.outHeight, g.outWidth],
+        );
+        return { tap, flat: scope.reshape(tap, [g.inChannels, 1, 1, rows]), sliced: tap !== source };
+      };
+      const release = (t: { tap: TensorInfo; flat: TensorInfo; sliced: boolean }) =>
+        t.sliced ? scope.free(t.flat, t.tap) : scope.free(t.flat);
+      if (stackTaps) {
+        // Few input channels: the taps stacked into one product (a product of height Ci is slow).
+        const chunkTaps = [];
+        for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) chunkTaps.push(tapAt(i, j));
+        const lhs = scope.run('Concat', chunkTaps.map((t) => t.flat) as never, { axis: 0 });
+        for (const t of chunkTaps) release(t);
+        accumulate(0, product(lhs));
+        scope.free(lhs);
+      } else {
+        for (let i = 0; i < kh; i++) {
+          for (let j = 0; j < kw; j++) {
+            const t = tapAt(i, j);
+            accumulate(i * kw + j, product(t.flat));
+            release(t);
+          }
         }
       }
-      stacked = scope.run('Concat', products as never, { axis: 0 });
+      scope.free(dyFilter, dyChunk);
     }
+    scope.free(...phases.values(), xPadded);
+    const stacked = sums.length === 1 ? sums[0]! : scope.run('Concat', sums as never, { axis: 0 });
     result = scope.reshape(stacked, [...filterShape]);
     return result;
   } finally {

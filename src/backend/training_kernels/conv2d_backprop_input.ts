@@ -66,7 +66,7 @@ function pointwiseInputGrad(scope: KernelScope, dy: TensorInfo, filter: TensorIn
 
 function spatialInputGrad(scope: KernelScope, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry) {
   if (g.strideHeight > 1 || g.strideWidth > 1) return stridedSpatialInputGrad(scope, dy, filter, g);
-  const rotated = scope.transpose(scope.run('Reverse', { x: filter }, { dims: [0, 1] }), [0, 1, 3, 2]);
+  const rotated = rotatedFilter(scope, filter);
   const padded = scope.padOrCrop(dy, [
     [0, 0],
     [g.filterHeight - 1 - g.padTop, g.inHeight + g.padTop - g.outHeight],
@@ -112,7 +112,7 @@ function stridedSpatialInputGrad(scope: KernelScope, dy: TensorInfo, filter: Ten
             shrinkAxisMask: 0,
           },
         );
-        const rotated = scope.transpose(scope.run('Reverse', { x: sub }, { dims: [0, 1] }), [0, 1, 3, 2]);
+        const rotated = rotatedFilter(scope, sub);
         // dx_ab[q'] = Σ_m' dy[q' − m'] · W[a + m'·sh]: dy padded by m − 1 before and cut or padded to Q rows after.
         const padded = scope.padOrCrop(dy, [
           [0, 0],
@@ -136,6 +136,28 @@ function stridedSpatialInputGrad(scope: KernelScope, dy: TensorInfo, filter: Ten
     [-g.padLeft, g.inWidth + g.padLeft - p * sw],
     [0, 0],
   ]);
+}
+
+/**
+ * The filter rotated 180° with its channel axes swapped, R[i, j, co, ci] = W[KH − 1 − i, KW − 1 − j, ci, co].
+ * The taps are reversed as whole [Ci, Co] slices: wasm's Reverse kernel takes ~100 ms on a 3×3 512→512 filter
+ * (ResNet-50's last stage), some 25× longer than copying it.
+ */
+function rotatedFilter(scope: KernelScope, filter: TensorInfo): TensorInfo {
+  const [kh, kw, ci, co] = filter.shape as [number, number, number, number];
+  const taps = kh * kw;
+  const rows = scope.reshape(filter, [taps, ci, co]);
+  const reversed =
+    taps === 1
+      ? rows
+      : scope.run(
+          'Concat',
+          Array.from({ length: taps }, (_, t) =>
+            scope.run('Slice', { x: rows }, { begin: [taps - 1 - t, 0, 0], size: [1, ci, co] }),
+          ) as never,
+          { axis: 0 },
+        );
+  return scope.reshape(scope.transpose(reversed, [0, 2, 1]), [kh, kw, co, ci]);
 }
 
 /** [B, H, W, C] → [B, H·sh, W·sw, C] with each sample followed by (stride − 1) zeros along H and W. */

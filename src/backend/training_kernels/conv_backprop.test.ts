@@ -15,7 +15,8 @@ import {
  * kernels — against float64 loops written from the definition. Shapes cover every filter size the
  * backbones use (1, 3, 5, 7, 11), strides 1/2/4 and unequal strides, same/valid/explicit padding,
  * batch > 1, odd and non-square sizes, both sides of the stacked-taps threshold (Ci < 32 / ≥ 32), and the
- * stride phases of the input gradient (a stride larger than the filter, padding that cuts or extends dy).
+ * stride phases of the input gradient (a stride larger than the filter, padding that cuts or extends dy), and
+ * the filter gradient's chunks of images.
  */
 const CASES: (ConvCase & { label: string })[] = [
   { label: '3×3/1 same', x: [2, 9, 9, 3], filter: [3, 3, 3, 4], stride: 1, pad: 'same' },
@@ -61,6 +62,11 @@ const CASES: (ConvCase & { label: string })[] = [
     pad: 'same',
   },
   { label: '3×3/2 valid, 33 channels', x: [2, 12, 12, 33], filter: [3, 3, 33, 4], stride: 2, pad: 'valid' },
+  // The filter gradient's inner size cut into chunks of whole images (3136 rows): one image a chunk, per tap
+  // and with stacked taps, and chunks of 3 images with a shorter last one.
+  { label: '3×3/1 same, 3 chunks, per-tap', x: [3, 40, 40, 32], filter: [3, 3, 32, 4], stride: 1, pad: 'same' },
+  { label: '3×3/1 same, 3 chunks, stacked taps', x: [3, 40, 40, 3], filter: [3, 3, 3, 4], stride: 1, pad: 'same' },
+  { label: '1×1/1, chunks of 3 + 2 images', x: [5, 30, 30, 8], filter: [1, 1, 8, 4], stride: 1, pad: 'valid' },
   // Stride phases of the input gradient: a phase no tap reaches (stride > filter), and padding that leaves
   // fewer phase rows than dy has (the phase grid cuts dy) or more (it pads dy).
   {
