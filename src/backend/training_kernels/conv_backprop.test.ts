@@ -64,9 +64,34 @@ const CASES: (ConvCase & { label: string })[] = [
   { label: '3×3/2 valid, 33 channels', x: [2, 12, 12, 33], filter: [3, 3, 33, 4], stride: 2, pad: 'valid' },
   // The filter gradient's inner size cut into chunks of whole images (3136 rows): one image a chunk, per tap
   // and with stacked taps, and chunks of 3 images with a shorter last one.
-  { label: '3×3/1 same, 3 chunks, per-tap', x: [3, 40, 40, 32], filter: [3, 3, 32, 4], stride: 1, pad: 'same' },
-  { label: '3×3/1 same, 3 chunks, stacked taps', x: [3, 40, 40, 3], filter: [3, 3, 3, 4], stride: 1, pad: 'same' },
-  { label: '1×1/1, chunks of 3 + 2 images', x: [5, 30, 30, 8], filter: [1, 1, 8, 4], stride: 1, pad: 'valid' },
+  {
+    label: '3×3/1 same, 3 chunks, per-tap',
+    x: [3, 40, 40, 32],
+    filter: [3, 3, 32, 4],
+    stride: 1,
+    pad: 'same',
+  },
+  {
+    label: '3×3/1 same, 3 chunks, stacked taps',
+    x: [3, 40, 40, 3],
+    filter: [3, 3, 3, 4],
+    stride: 1,
+    pad: 'same',
+  },
+  {
+    label: '1×1/1, chunks of 3 + 2 images',
+    x: [5, 30, 30, 8],
+    filter: [1, 1, 8, 4],
+    stride: 1,
+    pad: 'valid',
+  },
+  {
+    label: '1×1/1 Ci > Co, 3 chunks (transposed)',
+    x: [3, 40, 40, 12],
+    filter: [1, 1, 12, 5],
+    stride: 1,
+    pad: 'same',
+  },
   // Stride phases of the input gradient: a phase no tap reaches (stride > filter), and padding that leaves
   // fewer phase rows than dy has (the phase grid cuts dy) or more (it pads dy).
   {
