@@ -35,6 +35,11 @@ export class KernelScope {
     return out;
   }
 
+  /** Takes `info` (made by calling a kernel directly) into this scope, to be freed like its own. */
+  adopt(info: TensorInfo): void {
+    this.made.push(info);
+  }
+
   reshape(x: TensorInfo, shape: number[]): TensorInfo {
     return this.run('Reshape', { x }, { shape });
   }

@@ -40,6 +40,34 @@ const TOLERANCE: Record<string, number> = {
 };
 
 describeEachBackend('matMul with transposed operands', (backend) => {
+  it('A·B with a large B while gradients are recorded (the training forward pass of a dense layer: row blocks on wasm)', async () => {
+    const [m, k, n] = [2, 2100, 2048]; // B: 4.3 M values, past the blocking threshold; 2100 rows = 16 blocks + 52
+    const av = seededValues(m * k, 15);
+    const bv = seededValues(k * n, 16);
+    const [a, b] = [tf.tensor2d(av, [m, k]), tf.tensor2d(bv, [k, n])];
+    // valueAndGrads runs the product with the tape on, as a training step's forward pass does.
+    const c = await expectNoLeaks(() =>
+      tf.tidy(() => tf.valueAndGrads((x: tf.Tensor) => tf.matMul(x, b) as tf.Scalar)([a]).value),
+    );
+    expect(c.shape).toEqual([m, n]);
+    const want = referenceMatMul(av, [1, m, k], bv, [1, k, n], false, false);
+    expect(relativeError(await c.data(), want)).toBeLessThan(TOLERANCE[backend]!);
+    tf.dispose([a, b, c]);
+  });
+
+  it('A·Bᵀ with a B larger than A and the result (a dense layer input gradient, computed as (B·Aᵀ)ᵀ on wasm)', async () => {
+    const [m, k, n] = [3, 40, 50];
+    const av = seededValues(m * k, 13);
+    const bv = seededValues(n * k, 14);
+    const [a, b] = [tf.tensor2d(av, [m, k]), tf.tensor2d(bv, [n, k])];
+    const c = await expectNoLeaks(() => tf.matMul(a, b, false, true));
+    expect(c.shape).toEqual([m, n]);
+    expect(
+      relativeError(await c.data(), referenceMatMul(av, [1, m, k], bv, [1, n, k], false, true)),
+    ).toBeLessThan(TOLERANCE[backend]!);
+    tf.dispose([a, b, c]);
+  });
+
   for (const [transposeA, transposeB] of [
     [false, false],
     [true, false],

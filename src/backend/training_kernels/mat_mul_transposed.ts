@@ -1,18 +1,52 @@
-import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  engine,
+  type KernelBackend,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 import { KernelScope } from './kernel_scope.js';
 
+/** Right operands at least this large (values) are multiplied in row blocks while training. */
+const BLOCK_RIGHT_OPERANDS_FROM = 1 << 22;
+
+/** Values per row block of the right operand (1 MiB of float32). */
+const BLOCK_VALUES = 1 << 18;
+
 /**
- * Wraps wasm's `BatchMatMul` / `_FusedMatMul` so transposed operands are transposed explicitly first.
- * The wasm kernels handle `transposeA`/`transposeB` with a strided scalar loop about 15-20× slower than
- * their plain path, and every dense layer's backward pass asks for exactly those flags.
+ * Wraps wasm's `BatchMatMul` / `_FusedMatMul` for what a dense layer's training asks of them:
+ * - transposed operands (every dense layer's backward pass) are transposed explicitly first: the wasm kernels
+ *   handle `transposeA`/`transposeB` with a strided scalar loop about 15-20× slower than their plain path; A·Bᵀ
+ *   with a large B (the input gradient dy·Wᵀ) is computed as (B·Aᵀ)ᵀ, so only the small operands move;
+ * - a plain product with a large right operand while gradients are recorded (the forward pass of training) runs
+ *   in row blocks of B. XNNPACK repacks B whenever it is a new tensor (the weights change every step) and its
+ *   packing reads B column by column: VGG-16's fc1 (25088 × 4096) took ~2 s a step to pack, in blocks ~0.4 s.
+ *   Outside training B is packed once and cached, so inference keeps the plain path.
  */
 export function withExplicitTranspose(original: KernelConfig): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {
     const { transposeA, transposeB } = args.attrs as { transposeA?: boolean; transposeB?: boolean };
-    if (!transposeA && !transposeB) return original.kernelFunc(args);
+    if (!transposeA && !transposeB) {
+      const blocked =
+        original.kernelName === 'BatchMatMul' &&
+        engine().state.gradientDepth > 0 &&
+        plainProduct(args.inputs.a!, args.inputs.b!) &&
+        args.inputs.b!.shape.reduce((p, d) => p * d, 1) >= BLOCK_RIGHT_OPERANDS_FROM;
+      if (!blocked) return original.kernelFunc(args);
+      return withScope(args, original, (scope) => productInRowBlocks(scope, original, args));
+    }
     const scope = new KernelScope(args.backend as KernelBackend, original.backendName);
     let result: TensorInfo | undefined;
     try {
+      if (
+        original.kernelName === 'BatchMatMul' &&
+        !transposeA &&
+        transposeB &&
+        swapPays(args.inputs.a!, args.inputs.b!)
+      ) {
+        result = productOfSwapped(scope, original, args);
+        return result;
+      }
       const inputs = { ...args.inputs };
       if (transposeA) inputs.a = swapLastTwo(scope, inputs.a!);
       if (transposeB) inputs.b = swapLastTwo(scope, inputs.b!);
@@ -27,6 +61,94 @@ export function withExplicitTranspose(original: KernelConfig): KernelConfig {
     }
   };
   return { ...original, kernelFunc };
+}
+
+/**
+ * Whether A·Bᵀ is cheaper as (B·Aᵀ)ᵀ: 2-D, and B larger than A and C together. A dense layer's input gradient
+ * dy·Wᵀ is that case: transposing W itself (VGG-16's fc1: 25088 × 4096, 411 MB) took longer than the product.
+ */
+/** Rank 2, or rank 3 with a batch of 1, on both sides. */
+function plainProduct(a: TensorInfo, b: TensorInfo): boolean {
+  const plain = (t: TensorInfo) => t.shape.length === 2 || (t.shape.length === 3 && t.shape[0] === 1);
+  return plain(a) && plain(b) && a.shape.length === b.shape.length;
+}
+
+function swapPays(a: TensorInfo, b: TensorInfo): boolean {
+  if (!plainProduct(a, b)) return false;
+  const [m, k] = a.shape.slice(-2) as [number, number];
+  const n = b.shape[b.shape.length - 2]!;
+  return n * k > m * k + m * n;
+}
+
+/** A·B as Σ_blocks A[:, k₀:k₁]·B[k₀:k₁, :], each block of B small enough to pack from cache. */
+function productInRowBlocks(
+  scope: KernelScope,
+  original: KernelConfig,
+  args: Parameters<KernelFunc>[0],
+): TensorInfo {
+  const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+  const lead = a.shape.length === 3 ? [1] : [];
+  const [m, k] = a.shape.slice(-2) as [number, number];
+  const n = b.shape[b.shape.length - 1]!;
+  const rows = Math.max(8, Math.floor(BLOCK_VALUES / n));
+  let sum: TensorInfo | null = null;
+  for (let k0 = 0; k0 < k; k0 += rows) {
+    const kb = Math.min(rows, k - k0);
+    const aBlock = scope.run(
+      'Slice',
+      { x: a },
+      { begin: [...lead.map(() => 0), 0, k0], size: [...lead, m, kb] },
+    );
+    const bBlock = scope.run(
+      'Slice',
+      { x: b },
+      { begin: [...lead.map(() => 0), k0, 0], size: [...lead, kb, n] },
+    );
+    const part = original.kernelFunc({ ...args, inputs: { a: aBlock, b: bBlock } }) as TensorInfo;
+    scope.adopt(part);
+    scope.free(aBlock, bBlock);
+    if (sum === null) {
+      sum = part;
+    } else {
+      const next = scope.run('Add', { a: sum, b: part });
+      scope.free(sum, part);
+      sum = next;
+    }
+  }
+  return sum!;
+}
+
+function withScope(
+  args: Parameters<KernelFunc>[0],
+  original: KernelConfig,
+  body: (scope: KernelScope) => TensorInfo,
+): TensorInfo {
+  const scope = new KernelScope(args.backend as KernelBackend, original.backendName);
+  let result: TensorInfo | undefined;
+  try {
+    result = body(scope);
+    return result;
+  } finally {
+    scope.dispose(result);
+  }
+}
+
+/** A·Bᵀ as (B·Aᵀ)ᵀ: B streamed as it is, only the small A and the result transposed. */
+function productOfSwapped(
+  scope: KernelScope,
+  original: KernelConfig,
+  args: Parameters<KernelFunc>[0],
+): TensorInfo {
+  const a = args.inputs.a!;
+  const perm = a.shape.length === 2 ? [1, 0] : [0, 2, 1];
+  const aT = scope.transpose(a, perm);
+  const product = original.kernelFunc({
+    ...args,
+    inputs: { a: args.inputs.b!, b: aT },
+    attrs: { ...args.attrs, transposeA: false, transposeB: false },
+  }) as TensorInfo;
+  scope.adopt(product);
+  return scope.transpose(product, perm);
 }
 
 function swapLastTwo(scope: KernelScope, t: TensorInfo): TensorInfo {
