@@ -34,6 +34,7 @@ export {
   type BackendName,
   batchNormTraining,
   registerBatchNormTraining,
+  registerInputConvTraining,
   registerTrainingKernels,
   type SetupBackendArgs,
   setupBackend,

@@ -17,6 +17,7 @@ import {
   NODE_ORDER,
 } from './backend_names.js';
 import { registerBatchNormTraining } from './batch_norm_training.js';
+import { registerInputConvTraining } from './input_conv_training.js';
 import { type BackendLoader, loadBackend } from './load_backend.js';
 import { isNode } from './platform.js';
 import { registerTrainingKernels, TRAINING_KERNELS } from './training_kernels/register.js';
@@ -65,7 +66,8 @@ export interface BackendInfo {
  * Chooses, loads and initialises the fastest TF.js backend that is installed, and makes it able to
  * train: on wasm it registers the convolution gradient kernels TF.js lacks, and on wasm and cpu it
  * replaces slow gradient kernels with fast composites (see {@link registerTrainingKernels}); on every backend,
- * BatchNormalization layers backpropagate in closed form (see {@link registerBatchNormTraining}).
+ * BatchNormalization layers backpropagate in closed form (see {@link registerBatchNormTraining}), and a stem
+ * convolution skips its unused input gradient (see {@link registerInputConvTraining}).
  *
  * @example
  * ```ts
@@ -139,6 +141,7 @@ async function tryBackend(name: BackendName, args: SetupBackendArgs): Promise<st
   if (name === 'wasm') configureWasm(loaded.module, args.wasmPaths);
   if (name === 'wasm' || name === 'cpu') registerTrainingKernels(name);
   registerBatchNormTraining();
+  registerInputConvTraining();
   let ok: boolean;
   try {
     ok = await setBackend(name);
