@@ -61,6 +61,12 @@ export function conv2DBackpropFilterFromConv(
       [g.padLeft, wq * sw - g.padLeft - g.inWidth],
       [0, 0],
     ]);
+    // Small maps (≤ 16 × 16): tap by tap in x's own layout (its rows are too short for cheap [Ci, …] tap slices).
+    const smallMap = g.outHeight * g.outWidth <= 256;
+    if (sh === 1 && sw === 1 && kh * kw > 1 && g.inChannels >= STACK_TAPS_BELOW_CHANNELS && smallMap) {
+      result = scope.reshape(stride1TapsByMatMul(scope, xPadded, dyNhwc, g), [...filterShape]);
+      return result;
+    }
     const phases = new Map<number, TensorInfo>();
     const phase = (ph: number, pw: number) => {
       const key = ph * sw + pw;
@@ -201,6 +207,60 @@ function pointwiseFilterGradTransposed(
     }
   }
   return scope.transpose(scope.reshape(sum!, [g.outChannels, g.inChannels]), [1, 0]);
+}
+
+/**
+ * A stride-1 k×k filter gradient tap by tap, dW[i, j]ᵀ = dyᵀ · X_ij, with each tap X_ij a slice of x in its own
+ * NHWC layout ([rows, Ci], long contiguous runs) as the product's right operand and dy transposed once per chunk.
+ * On maps of 14 × 14 and 7 × 7 (ResNet-50's last stages, batch 8) this is 5-10 % faster than [Ci, B, H, W] taps,
+ * whose rows of 14 or 7 values make slicing slow; on larger maps it is slower (the taps are packed one by one).
+ */
+function stride1TapsByMatMul(
+  scope: KernelScope,
+  xPadded: TensorInfo,
+  dy: TensorInfo,
+  g: ReturnType<typeof convGeometry>,
+): TensorInfo {
+  const { filterHeight: kh, filterWidth: kw } = g;
+  const perImage = g.outHeight * g.outWidth;
+  const imagesPerChunk = Math.max(1, Math.min(g.batch, Math.floor(CHUNK_ROWS / perImage)));
+  const sums: (TensorInfo | null)[] = Array.from({ length: kh * kw }, () => null);
+  for (let b0 = 0; b0 < g.batch; b0 += imagesPerChunk) {
+    const nb = Math.min(imagesPerChunk, g.batch - b0);
+    const rows = nb * perImage;
+    const dyChunk =
+      nb === g.batch
+        ? dy
+        : scope.run(
+            'Slice',
+            { x: dy },
+            { begin: [b0, 0, 0, 0], size: [nb, g.outHeight, g.outWidth, g.outChannels] },
+          );
+    const dyT = scope.transpose(scope.reshape(dyChunk, [rows, g.outChannels]), [1, 0]);
+    if (dyChunk !== dy) scope.free(dyChunk);
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const tap = scope.run(
+          'Slice',
+          { x: xPadded },
+          { begin: [b0, i, j, 0], size: [nb, g.outHeight, g.outWidth, g.inChannels] },
+        );
+        const product = scope.run(
+          'BatchMatMul',
+          { a: dyT, b: scope.reshape(tap, [rows, g.inChannels]) },
+          { transposeA: false, transposeB: false },
+        );
+        scope.free(tap);
+        const k = i * kw + j;
+        const prev = sums[k] ?? null;
+        sums[k] = prev === null ? product : scope.run('Add', { a: prev, b: product });
+        if (prev !== null) scope.free(prev, product);
+      }
+    }
+    scope.free(dyT);
+  }
+  const stacked = scope.run('Pack', sums as never, { axis: 0 });
+  return scope.transpose(stacked, [0, 2, 1]);
 }
 
 /** Rows ph, ph + sh, … and columns pw, pw + sw, … of x [B, Hq·sh, Wq·sw, C], as [C, B, Hq, Wq]. */

@@ -86,6 +86,13 @@ const CASES: (ConvCase & { label: string })[] = [
     pad: 'valid',
   },
   {
+    label: '3×3/1 same, 16×16 maps, chunks of 12 + 2 (NHWC taps)',
+    x: [14, 16, 16, 32],
+    filter: [3, 3, 32, 3],
+    stride: 1,
+    pad: 'same',
+  },
+  {
     label: '1×1/1 Ci > Co, 3 chunks (transposed)',
     x: [3, 40, 40, 12],
     filter: [1, 1, 12, 5],
