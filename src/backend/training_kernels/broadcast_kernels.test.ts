@@ -96,6 +96,17 @@ describeEachBackend('reductions, tile and identity used by batch-norm gradients'
     tf.dispose([v, tiled, general, ints]);
   });
 
+  it('a cast to the same dtype shares nothing observable either; other casts convert', async () => {
+    const x = tf.tensor1d([1.5, -2, 0]);
+    const same = tf.cast(x, 'float32');
+    const ints = tf.cast(x, 'int32');
+    x.dispose();
+    expect(Array.from(await same.data())).toEqual([1.5, -2, 0]);
+    expect(ints.dtype).toBe('int32');
+    expect(Array.from(await ints.data())).toEqual([1, -2, 0]);
+    tf.dispose([same, ints]);
+  });
+
   it('identity shares nothing observable: the copy outlives the original', async () => {
     const x = tf.tensor1d([1, 2, 3]);
     const y = tf.engine().runKernel('Identity', { x }, {}) as tf.Tensor;

@@ -1,6 +1,11 @@
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '../../errors.js';
-import { sharedIdentity, withBroadcastTile, withLeadingAxisReduction } from './broadcast_kernels.js';
+import {
+  sharedIdentity,
+  sharedSameDtypeCast,
+  withBroadcastTile,
+  withLeadingAxisReduction,
+} from './broadcast_kernels.js';
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter.js';
 import { conv2DBackpropInputConfig } from './conv2d_backprop_input.js';
 import { withExplicitTranspose } from './mat_mul_transposed.js';
@@ -34,6 +39,7 @@ export const TRAINING_KERNELS = {
     'Identity',
     'Slice',
     'MaxPoolGrad',
+    'Cast',
   ],
   cpu: ['Conv2DBackpropFilter', 'Slice'],
 } as const satisfies Record<string, readonly string[]>;
@@ -78,6 +84,7 @@ export function registerTrainingKernels(backend: TrainingKernelBackend): string[
       ['Identity', sharedIdentity],
       ['Slice', sliceWithoutCopy],
       ['MaxPoolGrad', maxPoolGradByWindows],
+      ['Cast', sharedSameDtypeCast],
     ];
     wrapAll(backend, wrappers, done);
   } else {
