@@ -46,7 +46,7 @@ const SLOW_NATIVE: Record<string, { kernel: string; gflops: number; defaultShape
 };
 
 const STEM_DX_NOTE =
-  "not needed for the stem, yet computed in training: fused conv2d's gradient returns dX for every conv";
+  'not needed for the stem: training skips it (registerInputConvTraining runs the stem unfused)';
 
 function outSize(s: ConvShape): number {
   return s.pad === 'same' ? Math.ceil(s.size / s.stride) : Math.ceil((s.size - s.k + 1) / s.stride);

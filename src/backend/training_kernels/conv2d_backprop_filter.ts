@@ -26,7 +26,10 @@ const CHUNK_ROWS = 3136;
  *
  * x is split once into its stride phases, each laid out [Ci, B, Hq, Wq], so every tap is a contiguous
  * slice of one phase (wasm's StridedSlice is 5× slower than Slice, and its rank-6 kernels are slower
- * still, so everything stays rank 4); a 1×1 filter needs no slice at all.
+ * still, so everything stays rank 4); a 1×1 filter needs no slice at all. The inner size is cut into chunks of
+ * whole images (see below). Two shapes take another layout, measured faster there: a 1×1 filter with more input
+ * than output channels over a large x (computed transposed), and stride-1 filters on maps of ≤ 16 × 16 (taps
+ * sliced from x's NHWC layout).
  */
 export function conv2DBackpropFilterFromConv(
   x: TensorInfo,
