@@ -54,9 +54,9 @@ describeEachBackend('registerInputConvTraining', () => {
     expect(count(plain.kernels)).toBe(2);
     expect(count(patched.kernels)).toBe(1);
     expect(patched.grads).toHaveLength(plain.grads.length);
-    patched.grads.forEach((g, i) =>
-      expect(relativeError(g, plain.grads[i]!), `weight ${i}`).toBeLessThan(1e-5),
-    );
+    for (const [i, g] of patched.grads.entries()) {
+      expect(relativeError(g, plain.grads[i]!), `weight ${i}`).toBeLessThan(1e-5);
+    }
     model.dispose();
     x.dispose();
   });
@@ -77,9 +77,9 @@ describeEachBackend('registerInputConvTraining', () => {
     const plain = await gradients(outer, x);
     // 'pre' kernel and bias are the first two weights: they need the stem's input gradient.
     expect(patched.grads[0]!.some((v) => v !== 0)).toBe(true);
-    patched.grads.forEach((g, i) =>
-      expect(relativeError(g, plain.grads[i]!), `weight ${i}`).toBeLessThan(1e-5),
-    );
+    for (const [i, g] of patched.grads.entries()) {
+      expect(relativeError(g, plain.grads[i]!), `weight ${i}`).toBeLessThan(1e-5);
+    }
     outer.dispose();
     x.dispose();
   });
