@@ -83,6 +83,16 @@ describeEachBackend('reductions, tile and identity used by batch-norm gradients'
     }
   });
 
+  it('sums integers exactly (pixel counts), over a count that is not a power of two', async () => {
+    const x = tf.tidy(() => tf.floor(tf.mul(tf.randomUniform([8943, 4], 0, 1, 'float32', 3), 7)));
+    const values = await x.data();
+    const want = [0, 0, 0, 0];
+    for (let i = 0; i < values.length; i++) want[i % 4]! += values[i]!;
+    const got = tf.sum(x, 0);
+    expect(Array.from(await got.data())).toEqual(want);
+    tf.dispose([x, got]);
+  });
+
   it('tile that repeats size-1 axes (a broadcast), and a general tile', async () => {
     const v = tf.tensor4d([1, 2, 3], [1, 1, 1, 3]);
     const tiled = await expectNoLeaks(() => tf.tile(v, [2, 2, 1, 1]));

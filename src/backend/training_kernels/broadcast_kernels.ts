@@ -38,13 +38,34 @@ export function withLeadingAxisReduction(original: KernelConfig): KernelConfig {
       const one = scope.run('Fill', {}, { shape: [], value: 1, dtype: 'float32' });
       // A 1 × 1 window is no reduction (and XNNPACK rejects it as a pool): the result is x itself, copied.
       if (rows === 1) return scope.reshape(scope.run('Multiply', { a: x, b: one }), outShape);
+      if (mean) {
+        const pooled = scope.run(
+          'AvgPool',
+          { x: scope.reshape(x, [1, windowH, windowW, cols]) },
+          { filterSize: [windowH, windowW], strides: [windowH, windowW], pad: 'valid' },
+        );
+        return scope.reshape(pooled, outShape);
+      }
+      // A sum is the pool's mean times the count, exact only when the count is a power of two (dividing and
+      // multiplying by it then round nothing): the rows are padded with zeros to one, so that sums of integers
+      // (pixel counts) stay integers.
+      const padded = 2 ** Math.ceil(Math.log2(rows));
+      const h = 2 ** Math.ceil(Math.log2(padded) / 2);
+      const w = padded / h;
+      const flat = scope.reshape(x, [rows, cols]);
+      const grid =
+        padded === rows
+          ? flat
+          : scope.padOrCrop(flat, [
+              [0, padded - rows],
+              [0, 0],
+            ]);
       const pooled = scope.run(
         'AvgPool',
-        { x: scope.reshape(x, [1, windowH, windowW, cols]) },
-        { filterSize: [windowH, windowW], strides: [windowH, windowW], pad: 'valid' },
+        { x: scope.reshape(grid, [1, h, w, cols]) },
+        { filterSize: [h, w], strides: [h, w], pad: 'valid' },
       );
-      if (mean) return scope.reshape(pooled, outShape);
-      const count = scope.run('Fill', {}, { shape: [], value: rows, dtype: 'float32' });
+      const count = scope.run('Fill', {}, { shape: [], value: padded, dtype: 'float32' });
       return scope.reshape(scope.run('Multiply', { a: pooled, b: count }), outShape);
     });
   };
