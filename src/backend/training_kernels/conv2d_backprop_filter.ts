@@ -7,14 +7,12 @@ import type {
   NamedAttrMap,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { convGeometry } from './conv_info.js';
+import { CHUNK_ROWS, convGeometry, imagesPerChunk } from './conv_info.js';
+import { pointwiseFilterGradByViews, stride1FilterGradByTapViews } from './filter_grad_by_views.js';
 import { KernelScope } from './kernel_scope.js';
 
 /** Below this many input channels, taps are stacked into one product (a product of height Ci is slow). */
 const STACK_TAPS_BELOW_CHANNELS = 32;
-
-/** Rows of the inner dimension per product (whole images are kept together). */
-const CHUNK_ROWS = 3136;
 
 /**
  * Filter gradient of a 2-D convolution, built from the backend's own Conv2D (XNNPACK GEMM on wasm).
@@ -27,9 +25,10 @@ const CHUNK_ROWS = 3136;
  * x is split once into its stride phases, each laid out [Ci, B, Hq, Wq], so every tap is a contiguous
  * slice of one phase (wasm's StridedSlice is 5× slower than Slice, and its rank-6 kernels are slower
  * still, so everything stays rank 4); a 1×1 filter needs no slice at all. The inner size is cut into chunks of
- * whole images (see below). Two shapes take another layout, measured faster there: a 1×1 filter with more input
- * than output channels over a large x (computed transposed), and stride-1 filters on maps of ≤ 16 × 16 (taps
- * sliced from x's NHWC layout).
+ * whole images ({@link CHUNK_ROWS}). Some shapes take another layout, measured faster there: stride-1 filters on
+ * maps of ≤ 16 × 16 (taps sliced from x's NHWC layout); on wasm, where chunks and taps can be zero-copy views,
+ * every 1×1 filter and stride-1 k×k filters on larger maps (filter_grad_by_views.ts); elsewhere a 1×1 filter
+ * with more input than output channels over a large x (computed transposed).
  */
 export function conv2DBackpropFilterFromConv(
   x: TensorInfo,
@@ -48,6 +47,22 @@ export function conv2DBackpropFilterFromConv(
     const g = convGeometry(xNhwc.shape, filterShape, attrs);
     const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = g;
     const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && g.padTop === 0 && g.padLeft === 0;
+    const smallMap = g.outHeight * g.outWidth <= 256;
+    if (scope.viewsShareMemory && kh === 1 && kw === 1) {
+      const xGrid = pointwise ? xNhwc : strideGrid(scope, xNhwc, g);
+      result = scope.reshape(pointwiseFilterGradByViews(scope, xGrid, dyNhwc, g), [...filterShape]);
+      return result;
+    }
+    if (
+      scope.viewsShareMemory &&
+      sh === 1 &&
+      sw === 1 &&
+      g.inChannels >= STACK_TAPS_BELOW_CHANNELS &&
+      !smallMap
+    ) {
+      result = scope.reshape(stride1FilterGradByTapViews(scope, xNhwc, dyNhwc, g), [...filterShape]);
+      return result;
+    }
     // Transposed only where x is large (more than one chunk): at 14² and below the plain way is as fast or faster.
     const chunked = g.batch * g.outHeight * g.outWidth > CHUNK_ROWS;
     if (pointwise && chunked && g.inChannels > g.outChannels) {
@@ -65,7 +80,6 @@ export function conv2DBackpropFilterFromConv(
       [0, 0],
     ]);
     // Small maps (≤ 16 × 16): tap by tap in x's own layout (its rows are too short for cheap [Ci, …] tap slices).
-    const smallMap = g.outHeight * g.outWidth <= 256;
     if (sh === 1 && sw === 1 && kh * kw > 1 && g.inChannels >= STACK_TAPS_BELOW_CHANNELS && smallMap) {
       result = scope.reshape(stride1TapsByMatMul(scope, xPadded, dyNhwc, g), [...filterShape]);
       return result;
@@ -76,13 +90,9 @@ export function conv2DBackpropFilterFromConv(
       if (!phases.has(key)) phases.set(key, extractPhase(scope, xPadded, ph, pw, sh, sw));
       return phases.get(key)!;
     };
-    // The inner size P = B·OH·OW is cut into chunks of whole images, about CHUNK_ROWS rows each, and the
-    // chunks' products added up: a product's packed filter operand (the chunk of dy, [rows, Co]) then stays in
-    // the CPU's cache while the product streams over it, instead of being read again from memory for every few
-    // rows of the other operand (XNNPACK does not split the inner dimension itself). At ResNet-50's 56² layers,
-    // batch 8, this halves the filter gradient's time.
+    // The inner size P = B·OH·OW in chunks of whole images: each chunk of dy is packed once, used for every tap.
     const perImage = g.outHeight * g.outWidth;
-    const imagesPerChunk = Math.max(1, Math.min(g.batch, Math.floor(CHUNK_ROWS / perImage)));
+    const step = imagesPerChunk(g);
     const taps = kh * kw;
     const stackTaps = taps > 1 && g.inChannels < STACK_TAPS_BELOW_CHANNELS;
     const sums: (TensorInfo | null)[] = Array.from({ length: stackTaps ? 1 : taps }, () => null);
@@ -91,8 +101,8 @@ export function conv2DBackpropFilterFromConv(
       sums[k] = prev === null ? value : scope.run('Add', { a: prev, b: value });
       if (prev !== null) scope.free(prev, value);
     };
-    for (let b0 = 0; b0 < g.batch; b0 += imagesPerChunk) {
-      const nb = Math.min(imagesPerChunk, g.batch - b0);
+    for (let b0 = 0; b0 < g.batch; b0 += step) {
+      const nb = Math.min(step, g.batch - b0);
       const rows = nb * perImage;
       // The filter operand of this chunk's products. The backend packs it and caches the packed copy under its
       // buffer's id until that buffer is freed (wasm: XNNPACK weights), so it must be a buffer of this scope:
@@ -168,10 +178,10 @@ function pointwiseFilterGradTransposed(
   g: ReturnType<typeof convGeometry>,
 ): TensorInfo {
   const perImage = g.outHeight * g.outWidth;
-  const imagesPerChunk = Math.max(1, Math.min(g.batch, Math.floor(CHUNK_ROWS / perImage)));
+  const step = imagesPerChunk(g);
   let sum: TensorInfo | null = null;
-  for (let b0 = 0; b0 < g.batch; b0 += imagesPerChunk) {
-    const nb = Math.min(imagesPerChunk, g.batch - b0);
+  for (let b0 = 0; b0 < g.batch; b0 += step) {
+    const nb = Math.min(step, g.batch - b0);
     const rows = nb * perImage;
     // x's chunk is packed and cached under its buffer's id (see above): always a buffer of this scope.
     const xChunk =
@@ -226,10 +236,10 @@ function stride1TapsByMatMul(
 ): TensorInfo {
   const { filterHeight: kh, filterWidth: kw } = g;
   const perImage = g.outHeight * g.outWidth;
-  const imagesPerChunk = Math.max(1, Math.min(g.batch, Math.floor(CHUNK_ROWS / perImage)));
+  const step = imagesPerChunk(g);
   const sums: (TensorInfo | null)[] = Array.from({ length: kh * kw }, () => null);
-  for (let b0 = 0; b0 < g.batch; b0 += imagesPerChunk) {
-    const nb = Math.min(imagesPerChunk, g.batch - b0);
+  for (let b0 = 0; b0 < g.batch; b0 += step) {
+    const nb = Math.min(step, g.batch - b0);
     const rows = nb * perImage;
     const dyChunk =
       nb === g.batch
@@ -264,6 +274,30 @@ function stride1TapsByMatMul(
   }
   const stacked = scope.run('Pack', sums as never, { axis: 0 });
   return scope.transpose(stacked, [0, 2, 1]);
+}
+
+/**
+ * The pixels a 1×1 filter with stride (sh, sw) and padding reads, x[b, oh·sh − top, ow·sw − left, c], as
+ * [B, OH, OW, C]: x padded (or cropped) to OH·sh × OW·sw, then every sh-th row and sw-th column.
+ */
+function strideGrid(scope: KernelScope, x: TensorInfo, g: ReturnType<typeof convGeometry>): TensorInfo {
+  const { strideHeight: sh, strideWidth: sw } = g;
+  const xPadded = scope.padOrCrop(x, [
+    [0, 0],
+    [g.padTop, g.outHeight * sh - g.padTop - g.inHeight],
+    [g.padLeft, g.outWidth * sw - g.padLeft - g.inWidth],
+    [0, 0],
+  ]);
+  const picked = scope.reshape(
+    sliceIfNeeded(
+      scope,
+      scope.reshape(xPadded, [g.batch * g.outHeight, sh, g.outWidth, sw * g.inChannels]),
+      [0, 0, 0, 0],
+      [g.batch * g.outHeight, 1, g.outWidth, g.inChannels],
+    ),
+    [g.batch, g.outHeight, g.outWidth, g.inChannels],
+  );
+  return picked;
 }
 
 /** Rows ph, ph + sh, … and columns pw, pw + sw, … of x [B, Hq·sh, Wq·sw, C], as [C, B, Hq, Wq]. */

@@ -99,6 +99,43 @@ const CASES: (ConvCase & { label: string })[] = [
     stride: 1,
     pad: 'same',
   },
+  // wasm's zero-copy layouts (filter_grad_by_views.ts): tap windows over padded grids (valid, explicit and
+  // asymmetric padding, 5×5, non-square, chunks of 3 + 2 images), and 1×1 with either operand transposed,
+  // strided 1×1 over an odd-sized x.
+  {
+    label: '5×5/1 valid, non-square, 2 chunks (tap windows)',
+    x: [2, 60, 57, 33],
+    filter: [5, 5, 33, 6],
+    stride: 1,
+    pad: 'valid',
+  },
+  {
+    label: '3×3/1 explicit asymmetric pad, chunks of 3 + 2 (tap windows)',
+    x: [5, 28, 30, 32],
+    filter: [3, 3, 32, 7],
+    stride: 1,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [0, 1],
+      [0, 0],
+    ],
+  },
+  {
+    label: '1×1/1 Co > Ci, chunks of 3 + 2 (dy transposed)',
+    x: [5, 30, 30, 4],
+    filter: [1, 1, 4, 9],
+    stride: 1,
+    pad: 'valid',
+  },
+  {
+    label: '1×1/1 Co > Ci, fewer rows than Ci (x transposed)',
+    x: [1, 4, 5, 24],
+    filter: [1, 1, 24, 40],
+    stride: 1,
+    pad: 'same',
+  },
+  { label: '1×1/2 valid, odd sizes', x: [2, 9, 7, 5], filter: [1, 1, 5, 3], stride: 2, pad: 'valid' },
   // Stride phases of the input gradient: a phase no tap reaches (stride > filter), and padding that leaves
   // fewer phase rows than dy has (the phase grid cuts dy) or more (it pads dy).
   {

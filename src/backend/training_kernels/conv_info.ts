@@ -49,3 +49,16 @@ export function convGeometry(
     padLeft: info.padInfo.left,
   };
 }
+
+/**
+ * Rows of the filter gradient's inner dimension per product: the inner size B·OH·OW is cut into chunks of whole
+ * images, about this many rows each, and the chunks' products added up, so that a product's packed operand stays
+ * in the CPU's cache while the product streams over it (XNNPACK does not split the inner dimension itself). At
+ * ResNet-50's 56² layers, batch 8, this halves the filter gradient's time.
+ */
+export const CHUNK_ROWS = 3136;
+
+/** Whole images per chunk of {@link CHUNK_ROWS} rows (at least one). */
+export function imagesPerChunk(g: ConvGeometry): number {
+  return Math.max(1, Math.min(g.batch, Math.floor(CHUNK_ROWS / (g.outHeight * g.outWidth))));
+}
