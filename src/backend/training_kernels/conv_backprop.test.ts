@@ -135,6 +135,13 @@ const CASES: (ConvCase & { label: string })[] = [
     stride: 1,
     pad: 'same',
   },
+  {
+    label: '3×3/2 same, 32 channels (strided tap windows)',
+    x: [2, 24, 24, 32],
+    filter: [3, 3, 32, 5],
+    stride: 2,
+    pad: 'same',
+  },
   { label: '1×1/2 valid, odd sizes', x: [2, 9, 7, 5], filter: [1, 1, 5, 3], stride: 2, pad: 'valid' },
   // Stride phases of the input gradient: a phase no tap reaches (stride > filter), and padding that leaves
   // fewer phase rows than dy has (the phase grid cuts dy) or more (it pads dy).

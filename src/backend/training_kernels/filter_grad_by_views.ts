@@ -51,64 +51,125 @@ export function pointwiseFilterGradByViews(
 }
 
 /**
- * A stride-1 k×k filter gradient with every tap a zero-copy window of x. Per chunk of images, x (padded to the
- * tap grid Hq × Wq = (OH + KH − 1) × (OW + KW − 1)) is transposed to [Ci, L], L = images·Hq·Wq, and dy is padded
- * to the same grid with zeros. Tap (i, j) is then x shifted by s = i·Wq + j along each row: the window of
- * [Ci, L] values from element s on, rows L apart, is exactly XNNPACK's [Ci, L] left operand. At grid positions
- * outside dy's OH × OW the window holds other values (the next row's, or the next channel's), but dy is zero
- * there, so they add nothing; an extra zero channel keeps the last row's window inside the buffer (and finite).
- * dy's chunk is packed once for all taps. The products are longer by the padding (7 % at 56², 15 % at 28²) but
- * no tap is copied: 3×3, 64 channels at 56², batch 8: 116 → 93 ms; 128 at 28²: 108 → 91 ms; 64 at 224²,
- * batch 2: 549 → 435 ms. (Non-finite values in x may reach other taps through the windows' padding.)
+ * A k×k filter gradient with every tap a zero-copy window of x. x is padded to whole stride periods and split
+ * into its stride phases (x itself at stride 1), each a grid of Hq × Wq = (OH + ⌊(KH − 1)/sh⌋) × (OW + ⌊(KW −
+ * 1)/sw⌋) pixels, and dy is padded with zeros to the same grid. Per chunk of images, a phase is transposed to
+ * [Ci, L], L = images·Hq·Wq; tap (i, j) is then its phase (i mod sh, j mod sw) shifted by
+ * s = ⌊i/sh⌋·Wq + ⌊j/sw⌋ along each row: the window of [Ci, L] values from element s on, rows L apart, is
+ * exactly XNNPACK's [Ci, L] left operand. At grid positions outside dy's OH × OW the window holds other values
+ * (the next row's, or the next channel's), but dy is zero there, so they add nothing; an extra zero channel
+ * keeps the last row's window inside the buffer (and finite). dy's chunk is packed once for all taps. With
+ * few input channels (`stackTaps`) all windows are stacked into one product (a product of height Ci is slow;
+ * the stack copies whole rows): ResNet's 7×7/2 stem, batch 8: 199 → 178 ms; 3×3/2, 64 → 128 at 56²: 61 → 50 ms.
+ * The products are longer by the padding (7 % at 56², 15 % at 28²) but no
+ * tap is sliced: 3×3, 64 channels at 56², batch 8: 116 → 93 ms; 128 at 28²: 108 → 91 ms; 64 at 224², batch 2:
+ * 549 → 435 ms. (Non-finite values in x may reach other taps through the windows' padding.)
  *
  * @returns dW as [KH·KW, Ci, Co].
  */
-export function stride1FilterGradByTapViews(
+export function filterGradByTapViews(
   scope: KernelScope,
   x: TensorInfo,
   dy: TensorInfo,
   g: ConvGeometry,
+  stackTaps: boolean,
 ): TensorInfo {
-  const { filterHeight: kh, filterWidth: kw, inChannels: ci, outChannels: co } = g;
-  const hq = g.outHeight + kh - 1;
-  const wq = g.outWidth + kw - 1;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = g;
+  const { inChannels: ci, outChannels: co } = g;
+  const hq = g.outHeight + Math.floor((kh - 1) / sh);
+  const wq = g.outWidth + Math.floor((kw - 1) / sw);
   const xPadded = scope.padOrCrop(x, [
     [0, 0],
-    [g.padTop, hq - g.padTop - g.inHeight],
-    [g.padLeft, wq - g.padLeft - g.inWidth],
+    [g.padTop, hq * sh - g.padTop - g.inHeight],
+    [g.padLeft, wq * sw - g.padLeft - g.inWidth],
     [0, 1],
   ]);
   const dyPadded = scope.padOrCrop(dy, [
     [0, 0],
-    [0, kh - 1],
-    [0, kw - 1],
+    [0, hq - g.outHeight],
+    [0, wq - g.outWidth],
     [0, 0],
   ]);
+  // The stride phase of tap (i, j), and its shift within the phase's grid.
+  const phaseOf = (tap: number) => (Math.floor(tap / kw) % sh) * sw + ((tap % kw) % sw);
+  const shift = (tap: number) => Math.floor(Math.floor(tap / kw) / sh) * wq + Math.floor((tap % kw) / sw);
+  const phases = new Map<number, TensorInfo>();
+  for (let tap = 0; tap < kh * kw; tap++) {
+    const key = phaseOf(tap);
+    if (!phases.has(key))
+      phases.set(key, phaseGrid(scope, xPadded, Math.floor(key / sw), key % sw, g, hq, wq));
+  }
   const perImage = hq * wq;
   const step = imagesPerChunk(g);
-  const sums: (TensorInfo | null)[] = Array.from({ length: kh * kw }, () => null);
+  // Per tap (or for all taps at once, when stacked: key 0) the sum over chunks.
+  const sums = new Map<number, TensorInfo>();
+  const add = (key: number, value: TensorInfo) =>
+    sums.set(key, accumulate(scope, sums.get(key) ?? null, value));
   for (let b0 = 0; b0 < g.batch; b0 += step) {
     const grid = Math.min(step, g.batch - b0) * perImage;
-    const xChunk = scope.view(xPadded, b0 * perImage * (ci + 1), [grid, ci + 1]);
-    const xT = scope.transpose(xChunk, [1, 0]);
-    scope.free(xChunk);
     const dyChunk = scope.view(dyPadded, b0 * perImage * co, [1, grid, co]);
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        const tap = scope.view(xT, i * wq + j, [1, ci, grid]);
-        const product = scope.run(
-          'BatchMatMul',
-          { a: tap, b: dyChunk },
-          { transposeA: false, transposeB: false },
-        );
-        scope.free(tap);
-        sums[i * kw + j] = accumulate(scope, sums[i * kw + j] ?? null, product);
+    const product = (lhs: TensorInfo) =>
+      scope.run('BatchMatMul', { a: lhs, b: dyChunk }, { transposeA: false, transposeB: false });
+    const transposed = (phase: TensorInfo) => {
+      const xChunk = scope.view(phase, b0 * perImage * (ci + 1), [grid, ci + 1]);
+      const xT = scope.transpose(xChunk, [1, 0]);
+      scope.free(xChunk);
+      return xT;
+    };
+    if (stackTaps) {
+      // Every tap's window, of every phase, stacked in (i, j) order: one product for the chunk.
+      const xTs = new Map([...phases].map(([key, grid_]) => [key, transposed(grid_)]));
+      const windows = [];
+      for (let tap = 0; tap < kh * kw; tap++)
+        windows.push(scope.view(xTs.get(phaseOf(tap))!, shift(tap), [ci, grid]));
+      const stacked = scope.run('Concat', windows as never, { axis: 0 });
+      scope.free(...windows, ...xTs.values());
+      add(0, product(scope.reshape(stacked, [1, kh * kw * ci, grid])));
+      scope.free(stacked);
+    } else {
+      for (const [key, phase] of phases) {
+        const xT = transposed(phase);
+        for (let tap = 0; tap < kh * kw; tap++) {
+          if (phaseOf(tap) !== key) continue;
+          const window = scope.view(xT, shift(tap), [1, ci, grid]);
+          add(tap, product(window));
+          scope.free(window);
+        }
+        scope.free(xT);
       }
     }
-    scope.free(dyChunk, xT);
+    scope.free(dyChunk);
   }
+  for (const phase of phases.values()) if (phase !== xPadded) scope.free(phase);
   scope.free(xPadded, dyPadded);
-  return sums.length === 1 ? sums[0]! : scope.run('Concat', sums as TensorInfo[] as never, { axis: 0 });
+  if (stackTaps) return sums.get(0)!;
+  const perTap = Array.from({ length: kh * kw }, (_, tap) => sums.get(tap)!);
+  return scope.run('Concat', perTap as never, { axis: 0 });
+}
+
+/** Phase (ph, pw) of x [B, Hq·sh, Wq·sw, C] (rows ph, ph + sh, …; columns pw, pw + sw, …) as [B, Hq, Wq, C]. */
+function phaseGrid(
+  scope: KernelScope,
+  x: TensorInfo,
+  ph: number,
+  pw: number,
+  g: ConvGeometry,
+  hq: number,
+  wq: number,
+): TensorInfo {
+  const { strideHeight: sh, strideWidth: sw } = g;
+  if (sh === 1 && sw === 1) return x;
+  const c = x.shape[3]!;
+  const rows = scope.reshape(x, [g.batch * hq, sh, wq, sw * c]);
+  const picked = scope.run(
+    'Slice',
+    { x: rows },
+    { begin: [0, ph, 0, pw * c], size: [g.batch * hq, 1, wq, c] },
+  );
+  scope.free(rows);
+  const grid = scope.reshape(picked, [g.batch, hq, wq, c]);
+  scope.free(picked);
+  return grid;
 }
 
 /** sum + value (value alone at first), freeing what it replaces. */
