@@ -142,7 +142,14 @@ function rotatedFilter(scope: KernelScope, filter: TensorInfo): TensorInfo {
  * wasm's StridedSlice walks the filter value by value: 53 ms per phase of a 3×3/2 256→512 filter (ResNet-18's
  * last stage; the four phases took 5.5× the layer's forward convolution), against < 1 ms for the tap copies.
  */
-function rotatedSubFilter(scope: KernelScope, filter: TensorInfo, a: number, b: number, sh: number, sw: number) {
+function rotatedSubFilter(
+  scope: KernelScope,
+  filter: TensorInfo,
+  a: number,
+  b: number,
+  sh: number,
+  sw: number,
+) {
   const [kh, kw, ci, co] = filter.shape as [number, number, number, number];
   const m = Math.ceil((kh - a) / sh);
   const n = Math.ceil((kw - b) / sw);
