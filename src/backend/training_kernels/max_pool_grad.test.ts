@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { describeEachBackend, expectNoLeaks } from '../../../test/support/backends.js';
 import { seededValues } from '../../../test/support/reference_conv.js';
+import { maxPoolGradModule } from './wasm/heap_module.js';
 
 /**
  * MaxPoolGrad (replaced on wasm, see max_pool_grad.ts) against a float64 loop of its definition: each window's
@@ -20,6 +21,7 @@ const CASES: Case[] = [
   { shape: [2, 7, 6, 4], size: 3, stride: 1, pad: 'same' }, // GoogLeNet's pool branches
   { shape: [1, 13, 11, 2], size: 3, stride: 2, pad: 'valid' }, // AlexNet's pools, odd sizes
   { shape: [1, 5, 5, 1], size: 5, stride: 3, pad: 'same' },
+  { shape: [2, 10, 9, 13], size: 3, stride: 2, pad: 'same' }, // three 4-channel SIMD groups and one left over
 ];
 
 function reference(x: Float32Array, dy: Float32Array, c: Case): Float64Array {
@@ -89,6 +91,32 @@ describeEachBackend('MaxPoolGrad', (backend) => {
         for (let i = 0; i < n; i++) expect(got[i], `${JSON.stringify(c)} at ${i}`).toBeCloseTo(want[i]!, 5);
         tf.dispose([x, dy, dx]);
       }
+    });
+  }
+
+  if (backend === 'wasm') {
+    it('runs the SIMD module on the backend heap (shared memory in isolated pages, unshared in Node)', () => {
+      expect(maxPoolGradModule((tf.backend() as unknown as { wasm: unknown }).wasm)).toBeDefined();
+    });
+  }
+
+  if (tieRule) {
+    it('passes no gradient to NaN, and none from a window of only −∞ or NaN', async () => {
+      const nan = Number.NaN;
+      const inf = Number.NEGATIVE_INFINITY;
+      // Two channels of a 2×4 map (NHWC), 2×2/2 windows. Channel 0: {NaN, 1, 3, 4} → 4, {NaN, 3, NaN, 0} → 3.
+      // Channel 1: {−∞, 2, NaN, 2} → the first 2; {NaN, −∞, NaN, NaN} → no maximum, its dy goes nowhere.
+      const x = tf.tensor4d([nan, inf, 1, 2, nan, nan, 3, inf, 3, nan, 4, 2, nan, nan, 0, nan], [1, 2, 4, 2]);
+      const dy = tf.tensor4d([10, 20, 30, 40], [1, 1, 2, 2]);
+      const dx = await expectNoLeaks(() =>
+        maxPoolGrad(x, dy, { shape: [1, 2, 4, 2], size: 2, stride: 2, pad: 'valid' }),
+      );
+      const want = new Array(16).fill(0);
+      want[10] = 10; // (1, 1, ch 0)
+      want[3] = 20; // (0, 1, ch 1)
+      want[6] = 30; // (0, 3, ch 0)
+      expect(Array.from(await dx.data())).toEqual(want);
+      tf.dispose([x, dy, dx]);
     });
   }
 

@@ -1,17 +1,28 @@
-import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  backend_util,
+  type DataId,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { maxPoolGradModule } from './wasm/heap_module.js';
 
 /** What this kernel uses of tfjs-backend-wasm's BackendWasm (not exported as a type by the package). */
 interface WasmHeapBackend {
   makeOutput(shape: number[], dtype: string): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
+  dataIdMap: { get(dataId: DataId): { memoryOffset: number } | undefined };
+  wasm: unknown;
 }
 
 /**
  * wasm's MaxPoolGrad as one pass over the pooling windows: each window's first maximum (row-major, as the
  * cpu backend and TensorFlow pick it; NaN never wins) receives that window's dy, added up where windows
  * overlap. tfjs-backend-wasm 4.22's own kernel revisits every window from every input pixel: 0.55 s for
- * ResNet-50's stem pool at batch 8 (3×3/2 over [8, 112, 112, 64]), ~40× this one. Anything but float32 NHWC
- * without dilation goes to the original kernel.
+ * ResNet-50's stem pool at batch 8 (3×3/2 over [8, 112, 112, 64]). The pass runs in a small hand-written SIMD
+ * module on the backend's heap (wasm/max_pool_grad.wat), four channels per compare; where that module cannot be
+ * instantiated, the same pass in JS (~6 ns per comparison, branch-bound). Anything but float32 NHWC without
+ * dilation goes to the original kernel.
  */
 export function maxPoolGradByWindows(original: KernelConfig): KernelConfig {
   const kernelFunc = ((args) => {
@@ -38,6 +49,29 @@ export function maxPoolGradByWindows(original: KernelConfig): KernelConfig {
     const dx = backend.makeOutput(input.shape, 'float32');
     const dxVals = backend.typedArrayFromHeap(dx) as Float32Array;
     dxVals.fill(0);
+    const simd = maxPoolGradModule(backend.wasm);
+    const offset = (t: TensorInfo) => backend.dataIdMap.get(t.dataId)?.memoryOffset;
+    const [xAt, dyAt, dxAt] = [offset(input), offset(dy), offset(dx)];
+    if (simd !== undefined && xAt !== undefined && dyAt !== undefined && dxAt !== undefined) {
+      simd.maxPoolGrad(
+        xAt,
+        dyAt,
+        dxAt,
+        info.batchSize,
+        info.inHeight,
+        info.inWidth,
+        info.inChannels,
+        info.outHeight,
+        info.outWidth,
+        info.strideHeight,
+        info.strideWidth,
+        info.filterHeight,
+        info.filterWidth,
+        info.padInfo.top,
+        info.padInfo.left,
+      );
+      return dx;
+    }
     scatterWindowMaxima(
       backend.typedArrayFromHeap(input) as Float32Array,
       backend.typedArrayFromHeap(dy) as Float32Array,

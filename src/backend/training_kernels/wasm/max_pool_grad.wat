@@ -1,0 +1,105 @@
+;; MaxPoolGrad over float32 NHWC on tfjs-backend-wasm's own heap (imported memory; pointers are byte offsets).
+;; For each pooling window and each channel, the first maximum in row-major order (strictly greater wins, so
+;; NaN never does) receives that window's dy; overlapping windows add up. Four channels at a time with SIMD
+;; compares and selects; the rest one at a time. dx must be zeroed by the caller.
+(module
+  (import "env" "memory" (memory 1))
+  (func (export "maxPoolGrad")
+    (param $x i32) (param $dy i32) (param $dx i32)
+    (param $batch i32) (param $inH i32) (param $inW i32) (param $c i32)
+    (param $outH i32) (param $outW i32) (param $sh i32) (param $sw i32)
+    (param $fh i32) (param $fw i32) (param $top i32) (param $left i32)
+    (local $b i32) (local $oh i32) (local $ow i32) (local $h i32) (local $w i32)
+    (local $h0 i32) (local $h1 i32) (local $w0 i32) (local $w1 i32)
+    (local $k i32) (local $c4 i32) (local $o i32) (local $base i32) (local $i i32) (local $lane i32)
+    (local $best v128) (local $at v128) (local $v v128) (local $gt v128) (local $idx v128)
+    (local $bs f32) (local $as i32) (local $vs f32)
+    (local.set $c4 (i32.and (local.get $c) (i32.const -4)))
+    (local.set $o (i32.const 0))
+    (local.set $b (i32.const 0))
+    (block $bDone (loop $bLoop
+      (br_if $bDone (i32.ge_s (local.get $b) (local.get $batch)))
+      (local.set $oh (i32.const 0))
+      (block $ohDone (loop $ohLoop
+        (br_if $ohDone (i32.ge_s (local.get $oh) (local.get $outH)))
+        ;; h0 = max(0, oh*sh - top); h1 = min(inH, oh*sh - top + fh)
+        (local.set $h0 (i32.sub (i32.mul (local.get $oh) (local.get $sh)) (local.get $top)))
+        (local.set $h1 (i32.add (local.get $h0) (local.get $fh)))
+        (if (i32.lt_s (local.get $h0) (i32.const 0)) (then (local.set $h0 (i32.const 0))))
+        (if (i32.gt_s (local.get $h1) (local.get $inH)) (then (local.set $h1 (local.get $inH))))
+        (local.set $ow (i32.const 0))
+        (block $owDone (loop $owLoop
+          (br_if $owDone (i32.ge_s (local.get $ow) (local.get $outW)))
+          (local.set $w0 (i32.sub (i32.mul (local.get $ow) (local.get $sw)) (local.get $left)))
+          (local.set $w1 (i32.add (local.get $w0) (local.get $fw)))
+          (if (i32.lt_s (local.get $w0) (i32.const 0)) (then (local.set $w0 (i32.const 0))))
+          (if (i32.gt_s (local.get $w1) (local.get $inW)) (then (local.set $w1 (local.get $inW))))
+          ;; Four channels at a time.
+          (local.set $k (i32.const 0))
+          (block $kDone (loop $kLoop
+            (br_if $kDone (i32.ge_s (local.get $k) (local.get $c4)))
+            (local.set $best (f32x4.splat (f32.const -inf)))
+            (local.set $at (i32x4.splat (i32.const -1)))
+            (local.set $h (local.get $h0))
+            (block $hDone (loop $hLoop
+              (br_if $hDone (i32.ge_s (local.get $h) (local.get $h1)))
+              (local.set $w (local.get $w0))
+              (block $wDone (loop $wLoop
+                (br_if $wDone (i32.ge_s (local.get $w) (local.get $w1)))
+                ;; element index of (b, h, w, k)
+                (local.set $i (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $inH))
+                  (local.get $h)) (local.get $inW)) (local.get $w)) (local.get $c)) (local.get $k)))
+                (local.set $v (v128.load align=4 (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.set $gt (f32x4.gt (local.get $v) (local.get $best)))
+                (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $gt)))
+                (local.set $idx (i32x4.add (i32x4.splat (local.get $i)) (v128.const i32x4 0 1 2 3)))
+                (local.set $at (v128.bitselect (local.get $idx) (local.get $at) (local.get $gt)))
+                (local.set $w (i32.add (local.get $w) (i32.const 1)))
+                (br $wLoop)))
+              (local.set $h (i32.add (local.get $h) (i32.const 1)))
+              (br $hLoop)))
+            ;; dx[at[lane]] += dy[o + k + lane] where a lane found a maximum.
+            (call $scatter (local.get $dx) (local.get $dy) (i32x4.extract_lane 0 (local.get $at)) (i32.add (local.get $o) (local.get $k)))
+            (call $scatter (local.get $dx) (local.get $dy) (i32x4.extract_lane 1 (local.get $at)) (i32.add (local.get $o) (i32.add (local.get $k) (i32.const 1))))
+            (call $scatter (local.get $dx) (local.get $dy) (i32x4.extract_lane 2 (local.get $at)) (i32.add (local.get $o) (i32.add (local.get $k) (i32.const 2))))
+            (call $scatter (local.get $dx) (local.get $dy) (i32x4.extract_lane 3 (local.get $at)) (i32.add (local.get $o) (i32.add (local.get $k) (i32.const 3))))
+            (local.set $k (i32.add (local.get $k) (i32.const 4)))
+            (br $kLoop)))
+          ;; Remaining channels one at a time.
+          (block $rDone (loop $rLoop
+            (br_if $rDone (i32.ge_s (local.get $k) (local.get $c)))
+            (local.set $bs (f32.const -inf))
+            (local.set $as (i32.const -1))
+            (local.set $h (local.get $h0))
+            (block $hDone2 (loop $hLoop2
+              (br_if $hDone2 (i32.ge_s (local.get $h) (local.get $h1)))
+              (local.set $w (local.get $w0))
+              (block $wDone2 (loop $wLoop2
+                (br_if $wDone2 (i32.ge_s (local.get $w) (local.get $w1)))
+                (local.set $i (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $inH))
+                  (local.get $h)) (local.get $inW)) (local.get $w)) (local.get $c)) (local.get $k)))
+                (local.set $vs (f32.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))
+                (if (f32.gt (local.get $vs) (local.get $bs)) (then
+                  (local.set $bs (local.get $vs))
+                  (local.set $as (local.get $i))))
+                (local.set $w (i32.add (local.get $w) (i32.const 1)))
+                (br $wLoop2)))
+              (local.set $h (i32.add (local.get $h) (i32.const 1)))
+              (br $hLoop2)))
+            (call $scatter (local.get $dx) (local.get $dy) (local.get $as) (i32.add (local.get $o) (local.get $k)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $rLoop)))
+          (local.set $o (i32.add (local.get $o) (local.get $c)))
+          (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
+          (br $owLoop)))
+        (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
+        (br $ohLoop)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $bLoop))))
+  ;; dx[at] += dy[j] (element indices) unless at < 0 (no maximum in the window).
+  (func $scatter (param $dx i32) (param $dy i32) (param $at i32) (param $j i32)
+    (local $p i32)
+    (if (i32.ge_s (local.get $at) (i32.const 0)) (then
+      (local.set $p (i32.add (local.get $dx) (i32.shl (local.get $at) (i32.const 2))))
+      (f32.store (local.get $p) (f32.add (f32.load (local.get $p))
+        (f32.load (i32.add (local.get $dy) (i32.shl (local.get $j) (i32.const 2))))))))))
