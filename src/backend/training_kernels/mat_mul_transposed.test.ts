@@ -40,7 +40,7 @@ const TOLERANCE: Record<string, number> = {
 };
 
 describeEachBackend('matMul with transposed operands', (backend) => {
-  it('A·B with a large B while gradients are recorded (the training forward pass of a dense layer: row blocks on wasm)', async () => {
+  it('A·B with a large B and few rows while gradients are recorded (a dense layer training forward: transposed row blocks of B on wasm)', async () => {
     const [m, k, n] = [2, 2100, 2048]; // B: 4.3 M values, past the blocking threshold; 2100 rows = 16 blocks + 52
     const av = seededValues(m * k, 15);
     const bv = seededValues(k * n, 16);
@@ -52,6 +52,33 @@ describeEachBackend('matMul with transposed operands', (backend) => {
     expect(c.shape).toEqual([m, n]);
     const want = referenceMatMul(av, [1, m, k], bv, [1, k, n], false, false);
     expect(relativeError(await c.data(), want)).toBeLessThan(TOLERANCE[backend]!);
+    tf.dispose([a, b, c]);
+  });
+
+  it('A·B with a large B and many rows while gradients are recorded (row blocks of A and B on wasm)', async () => {
+    const [m, k, n] = [260, 4100, 1024]; // 4·m > n: B's blocks are packed; 4100 rows = 16 blocks + 4
+    const av = seededValues(m * k, 17);
+    const bv = seededValues(k * n, 18);
+    const [a, b] = [tf.tensor2d(av, [m, k]), tf.tensor2d(bv, [k, n])];
+    const c = await expectNoLeaks(() =>
+      tf.tidy(() => tf.valueAndGrads((x: tf.Tensor) => tf.matMul(x, b) as tf.Scalar)([a]).value),
+    );
+    expect(c.shape).toEqual([m, n]);
+    // The float64 reference on three rows (first, middle, last) keeps the check fast.
+    const got = await c.data();
+    for (const row of [0, 130, m - 1]) {
+      const want = referenceMatMul(
+        av.subarray(row * k, (row + 1) * k),
+        [1, 1, k],
+        bv,
+        [1, k, n],
+        false,
+        false,
+      );
+      expect(relativeError(got.subarray(row * n, (row + 1) * n), want), `row ${row}`).toBeLessThan(
+        TOLERANCE[backend]!,
+      );
+    }
     tf.dispose([a, b, c]);
   });
 
