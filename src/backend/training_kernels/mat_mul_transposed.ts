@@ -67,16 +67,16 @@ export function withExplicitTranspose(original: KernelConfig): KernelConfig {
   return { ...original, kernelFunc };
 }
 
-/**
- * Whether A·Bᵀ is cheaper as (B·Aᵀ)ᵀ: 2-D, and B larger than A and C together. A dense layer's input gradient
- * dy·Wᵀ is that case: transposing W itself (VGG-16's fc1: 25088 × 4096, 411 MB) took longer than the product.
- */
 /** Rank 2, or rank 3 with a batch of 1, on both sides. */
 function plainProduct(a: TensorInfo, b: TensorInfo): boolean {
   const plain = (t: TensorInfo) => t.shape.length === 2 || (t.shape.length === 3 && t.shape[0] === 1);
   return plain(a) && plain(b) && a.shape.length === b.shape.length;
 }
 
+/**
+ * Whether A·Bᵀ is cheaper as (B·Aᵀ)ᵀ: 2-D, and B larger than A and C together. A dense layer's input gradient
+ * dy·Wᵀ is that case: transposing W itself (VGG-16's fc1: 25088 × 4096, 411 MB) took longer than the product.
+ */
 function swapPays(a: TensorInfo, b: TensorInfo): boolean {
   if (!plainProduct(a, b)) return false;
   const [m, k] = a.shape.slice(-2) as [number, number];
@@ -107,24 +107,16 @@ function productOfTransposedBlocks(
   const n = b.shape[b.shape.length - 1]!;
   const aT = scope.transpose(scope.reshape(a, [m, k]), [1, 0]);
   const rows = Math.max(8, Math.floor(BLOCK_VALUES / n));
-  let sum: TensorInfo | null = null;
-  for (let k0 = 0; k0 < k; k0 += rows) {
-    const kb = Math.min(rows, k - k0);
+  const sum = sumOfBlocks(scope, k, rows, (k0, kb) => {
     const bBlock = scope.view(b, k0 * n, [kb, n]);
     const bT = scope.transpose(bBlock, [1, 0]);
     const aBlock = scope.view(aT, k0 * m, [kb, m]);
     const part = original.kernelFunc({ ...args, inputs: { a: bT, b: aBlock } }) as TensorInfo;
     scope.adopt(part);
     scope.free(aBlock, bT, bBlock);
-    if (sum === null) {
-      sum = part;
-    } else {
-      const next = scope.run('Add', { a: sum, b: part });
-      scope.free(sum, part);
-      sum = next;
-    }
-  }
-  return scope.reshape(scope.transpose(sum!, [1, 0]), a.shape.length === 3 ? [1, m, n] : [m, n]);
+    return part;
+  });
+  return scope.reshape(scope.transpose(sum, [1, 0]), a.shape.length === 3 ? [1, m, n] : [m, n]);
 }
 
 /** A·B as Σ_blocks A[:, k₀:k₁]·B[k₀:k₁, :], each block of B small enough to pack from cache. */
@@ -138,9 +130,7 @@ function productInRowBlocks(
   const [m, k] = a.shape.slice(-2) as [number, number];
   const n = b.shape[b.shape.length - 1]!;
   const rows = Math.max(8, Math.floor(BLOCK_VALUES / n));
-  let sum: TensorInfo | null = null;
-  for (let k0 = 0; k0 < k; k0 += rows) {
-    const kb = Math.min(rows, k - k0);
+  return sumOfBlocks(scope, k, rows, (k0, kb) => {
     const aBlock = scope.run(
       'Slice',
       { x: a },
@@ -154,15 +144,28 @@ function productInRowBlocks(
     const part = original.kernelFunc({ ...args, inputs: { a: aBlock, b: bBlock } }) as TensorInfo;
     scope.adopt(part);
     scope.free(aBlock, bBlock);
-    if (sum === null) {
-      sum = part;
-    } else {
-      const next = scope.run('Add', { a: sum, b: part });
-      scope.free(sum, part);
-      sum = next;
-    }
+    return part;
+  });
+}
+
+/**
+ * Σ over blocks [k₀, k₀ + kb) of `k` in steps of `rows` of `blockProduct(k₀, kb)` (a tensor of this scope),
+ * each part freed once added so only the running sum and one part are alive.
+ */
+function sumOfBlocks(
+  scope: KernelScope,
+  k: number,
+  rows: number,
+  blockProduct: (k0: number, kb: number) => TensorInfo,
+): TensorInfo {
+  let sum = blockProduct(0, Math.min(rows, k));
+  for (let k0 = rows; k0 < k; k0 += rows) {
+    const part = blockProduct(k0, Math.min(rows, k - k0));
+    const next = scope.run('Add', { a: sum, b: part });
+    scope.free(sum, part);
+    sum = next;
   }
-  return sum!;
+  return sum;
 }
 
 function withScope(
