@@ -79,3 +79,26 @@ export class BackendError extends FundusError {
     this.available = available;
   }
 }
+
+/**
+ * The wasm backend could not allocate a tensor: its heap (WebAssembly 32-bit memory) has a hard 4 GiB limit.
+ * Without this check TF.js would place the tensor at address 0 and silently overwrite the heap.
+ */
+export class BackendMemoryError extends BackendError {
+  /** Bytes that were asked for. */
+  readonly requestedBytes: number;
+  /** Size of the heap when the allocation failed, in bytes. */
+  readonly heapBytes: number;
+
+  constructor(backend: string, requestedBytes: number, heapBytes: number) {
+    const mb = (v: number) => (v / 2 ** 20).toFixed(1);
+    super(
+      backend,
+      `${backend} backend: out of memory: could not allocate ${mb(requestedBytes)} MiB ` +
+        `(heap ${mb(heapBytes)} MiB, limit 4096 MiB). Use a smaller batch or input size.`,
+      [],
+    );
+    this.requestedBytes = requestedBytes;
+    this.heapBytes = heapBytes;
+  }
+}

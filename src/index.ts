@@ -133,6 +133,7 @@ export {
 } from './data/synthetic/index.js';
 export {
   BackendError,
+  BackendMemoryError,
   FundusError,
   ImageDecodeError,
   InvalidArgumentError,

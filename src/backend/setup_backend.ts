@@ -21,6 +21,7 @@ import { registerInputConvTraining } from './input_conv_training.js';
 import { type BackendLoader, loadBackend } from './load_backend.js';
 import { isNode } from './platform.js';
 import { registerTrainingKernels, TRAINING_KERNELS } from './training_kernels/register.js';
+import { guardWasmHeap } from './wasm_heap_guard.js';
 
 /** Arguments of {@link setupBackend}. */
 export interface SetupBackendArgs {
@@ -152,6 +153,7 @@ async function tryBackend(name: BackendName, args: SetupBackendArgs): Promise<st
   // TF.js logs the cause of a failed initialisation as a warning and keeps no instance, so a later
   // call can retry (e.g. once a GPU adapter appears).
   if (!ok || getBackend() !== name) return 'failed to initialise (TF.js logged the cause above)';
+  if (name === 'wasm') guardWasmHeap(engine().backend);
   return undefined;
 }
 
