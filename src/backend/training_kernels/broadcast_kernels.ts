@@ -47,26 +47,33 @@ export function withLeadingAxisReduction(original: KernelConfig): KernelConfig {
         return scope.reshape(pooled, outShape);
       }
       // A sum is the pool's mean times the count, exact only when the count is a power of two (dividing and
-      // multiplying by it then round nothing): the rows are padded with zeros to one, so that sums of integers
-      // (pixel counts) stay integers.
-      const padded = 2 ** Math.ceil(Math.log2(rows));
-      const h = 2 ** Math.ceil(Math.log2(padded) / 2);
-      const w = padded / h;
+      // multiplying by it then round nothing), so that sums of integers (pixel counts) stay integers. Where
+      // views share memory, the rows are summed as the binary digits of their count (401408 = 2¹⁸ + 2¹⁷ + 2¹³),
+      // each part a view; elsewhere they are padded with zeros to the next power of two (a copy of x: 134 MB for
+      // VGG's first-layer bias gradient at batch 8, enough to exhaust the heap in a VGG-19 step).
       const flat = scope.reshape(x, [rows, cols]);
-      const grid =
-        padded === rows
-          ? flat
-          : scope.padOrCrop(flat, [
-              [0, padded - rows],
-              [0, 0],
-            ]);
-      const pooled = scope.run(
-        'AvgPool',
-        { x: scope.reshape(grid, [1, h, w, cols]) },
-        { filterSize: [h, w], strides: [h, w], pad: 'valid' },
-      );
-      const count = scope.run('Fill', {}, { shape: [], value: padded, dtype: 'float32' });
-      return scope.reshape(scope.run('Multiply', { a: pooled, b: count }), outShape);
+      if (!scope.viewsShareMemory) {
+        const padded = 2 ** Math.ceil(Math.log2(rows));
+        const grid =
+          padded === rows
+            ? flat
+            : scope.padOrCrop(flat, [
+                [0, padded - rows],
+                [0, 0],
+              ]);
+        return scope.reshape(sumOfPowerOfTwoRows(scope, grid, padded, cols), outShape);
+      }
+      let sum: TensorInfo | null = null;
+      for (let start = 0, left = rows; left > 0; ) {
+        const part = 2 ** Math.floor(Math.log2(left));
+        const block = part === rows ? flat : scope.view(flat, start * cols, [part, cols]);
+        const partial =
+          part === 1 ? scope.reshape(block, [1, 1, 1, cols]) : sumOfPowerOfTwoRows(scope, block, part, cols);
+        sum = sum === null ? partial : scope.run('Add', { a: sum, b: partial });
+        start += part;
+        left -= part;
+      }
+      return scope.reshape(sum!, outShape);
     });
   };
   return { ...original, kernelFunc };
@@ -107,6 +114,19 @@ export function sharedIdentity(original: KernelConfig): KernelConfig {
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   };
   return { ...original, kernelFunc };
+}
+
+/** The column sums of `rows` (a power of two, > 1) × `cols` values, as one average pool times the count. */
+function sumOfPowerOfTwoRows(scope: KernelScope, x: TensorInfo, rows: number, cols: number): TensorInfo {
+  const h = 2 ** Math.ceil(Math.log2(rows) / 2);
+  const w = rows / h;
+  const pooled = scope.run(
+    'AvgPool',
+    { x: scope.reshape(x, [1, h, w, cols]) },
+    { filterSize: [h, w], strides: [h, w], pad: 'valid' },
+  );
+  const count = scope.run('Fill', {}, { shape: [], value: rows, dtype: 'float32' });
+  return scope.run('Multiply', { a: pooled, b: count });
 }
 
 /** Number k when `axis` is exactly the first k axes (0 < k < rank), else undefined. */

@@ -51,10 +51,10 @@ export function pointwiseFilterGradByViews(
 }
 
 /**
- * A k×k filter gradient with every tap a zero-copy window of x. x is padded to whole stride periods and split
- * into its stride phases (x itself at stride 1), each a grid of Hq × Wq = (OH + ⌊(KH − 1)/sh⌋) × (OW + ⌊(KW −
- * 1)/sw⌋) pixels, and dy is padded with zeros to the same grid. Per chunk of images, a phase is transposed to
- * [Ci, L], L = images·Hq·Wq; tap (i, j) is then its phase (i mod sh, j mod sw) shifted by
+ * A k×k filter gradient with every tap a zero-copy window of x. Per chunk of images, x is padded to whole stride
+ * periods and split into its stride phases (x itself at stride 1), each a grid of Hq × Wq =
+ * (OH + ⌊(KH − 1)/sh⌋) × (OW + ⌊(KW − 1)/sw⌋) pixels, and dy is padded with zeros to the same grid. Each phase
+ * of the chunk is transposed to [Ci, L], L = images·Hq·Wq; tap (i, j) is then its phase (i mod sh, j mod sw) shifted by
  * s = ⌊i/sh⌋·Wq + ⌊j/sw⌋ along each row: the window of [Ci, L] values from element s on, rows L apart, is
  * exactly XNNPACK's [Ci, L] left operand. At grid positions outside dy's OH × OW the window holds other values
  * (the next row's, or the next channel's), but dy is zero there, so they add nothing; an extra zero channel
@@ -78,47 +78,56 @@ export function filterGradByTapViews(
   const { inChannels: ci, outChannels: co } = g;
   const hq = g.outHeight + Math.floor((kh - 1) / sh);
   const wq = g.outWidth + Math.floor((kw - 1) / sw);
-  const xPadded = scope.padOrCrop(x, [
-    [0, 0],
-    [g.padTop, hq * sh - g.padTop - g.inHeight],
-    [g.padLeft, wq * sw - g.padLeft - g.inWidth],
-    [0, 1],
-  ]);
-  const dyPadded = scope.padOrCrop(dy, [
-    [0, 0],
-    [0, hq - g.outHeight],
-    [0, wq - g.outWidth],
-    [0, 0],
-  ]);
   // The stride phase of tap (i, j), and its shift within the phase's grid.
   const phaseOf = (tap: number) => (Math.floor(tap / kw) % sh) * sw + ((tap % kw) % sw);
   const shift = (tap: number) => Math.floor(Math.floor(tap / kw) / sh) * wq + Math.floor((tap % kw) / sw);
-  const phases = new Map<number, TensorInfo>();
-  for (let tap = 0; tap < kh * kw; tap++) {
-    const key = phaseOf(tap);
-    if (!phases.has(key))
-      phases.set(key, phaseGrid(scope, xPadded, Math.floor(key / sw), key % sw, g, hq, wq));
-  }
+  const phaseKeys = [...new Set(Array.from({ length: kh * kw }, (_, tap) => phaseOf(tap)))];
   const perImage = hq * wq;
   const step = imagesPerChunk(g);
   // Per tap (or for all taps at once, when stacked: key 0) the sum over chunks.
   const sums = new Map<number, TensorInfo>();
   const add = (key: number, value: TensorInfo) =>
     sums.set(key, accumulate(scope, sums.get(key) ?? null, value));
+  // Each chunk of images is padded on its own: padded copies of a whole layer (VGG's first block at batch 8:
+  // 2 × 105 MB) would sit on the heap next to the backward pass's other large tensors.
   for (let b0 = 0; b0 < g.batch; b0 += step) {
-    const grid = Math.min(step, g.batch - b0) * perImage;
-    const dyChunk = scope.view(dyPadded, b0 * perImage * co, [1, grid, co]);
+    const images = Math.min(step, g.batch - b0);
+    const grid = images * perImage;
+    const xImages = scope.view(x, b0 * g.inHeight * g.inWidth * ci, [images, g.inHeight, g.inWidth, ci]);
+    const xPadded = scope.padOrCrop(xImages, [
+      [0, 0],
+      [g.padTop, hq * sh - g.padTop - g.inHeight],
+      [g.padLeft, wq * sw - g.padLeft - g.inWidth],
+      [0, 1],
+    ]);
+    scope.free(xImages);
+    const dyImages = scope.view(dy, b0 * g.outHeight * g.outWidth * co, [
+      images,
+      g.outHeight,
+      g.outWidth,
+      co,
+    ]);
+    const dyPadded = scope.padOrCrop(dyImages, [
+      [0, 0],
+      [0, hq - g.outHeight],
+      [0, wq - g.outWidth],
+      [0, 0],
+    ]);
+    const dyChunk = scope.view(dyPadded, 0, [1, grid, co]);
     const product = (lhs: TensorInfo) =>
       scope.run('BatchMatMul', { a: lhs, b: dyChunk }, { transposeA: false, transposeB: false });
-    const transposed = (phase: TensorInfo) => {
-      const xChunk = scope.view(phase, b0 * perImage * (ci + 1), [grid, ci + 1]);
-      const xT = scope.transpose(xChunk, [1, 0]);
-      scope.free(xChunk);
+    // Phase `key` of the chunk, transposed to [Ci + 1, grid].
+    const transposed = (key: number) => {
+      const phase = phaseGrid(scope, xPadded, Math.floor(key / sw), key % sw, images, hq, wq, sh, sw);
+      const flat = scope.view(phase, 0, [grid, ci + 1]);
+      const xT = scope.transpose(flat, [1, 0]);
+      scope.free(flat);
+      if (phase !== xPadded) scope.free(phase);
       return xT;
     };
     if (stackTaps) {
       // Every tap's window, of every phase, stacked in (i, j) order: one product for the chunk.
-      const xTs = new Map([...phases].map(([key, grid_]) => [key, transposed(grid_)]));
+      const xTs = new Map(phaseKeys.map((key) => [key, transposed(key)]));
       const windows = [];
       for (let tap = 0; tap < kh * kw; tap++)
         windows.push(scope.view(xTs.get(phaseOf(tap))!, shift(tap), [ci, grid]));
@@ -127,8 +136,8 @@ export function filterGradByTapViews(
       add(0, product(scope.reshape(stacked, [1, kh * kw * ci, grid])));
       scope.free(stacked);
     } else {
-      for (const [key, phase] of phases) {
-        const xT = transposed(phase);
+      for (const key of phaseKeys) {
+        const xT = transposed(key);
         for (let tap = 0; tap < kh * kw; tap++) {
           if (phaseOf(tap) !== key) continue;
           const window = scope.view(xT, shift(tap), [1, ci, grid]);
@@ -139,35 +148,36 @@ export function filterGradByTapViews(
       }
     }
     scope.free(dyChunk);
+    if (dyPadded !== dyImages) scope.free(dyPadded);
+    scope.free(dyImages, xPadded);
   }
-  for (const phase of phases.values()) if (phase !== xPadded) scope.free(phase);
-  scope.free(xPadded, dyPadded);
   if (stackTaps) return sums.get(0)!;
   const perTap = Array.from({ length: kh * kw }, (_, tap) => sums.get(tap)!);
   return scope.run('Concat', perTap as never, { axis: 0 });
 }
 
-/** Phase (ph, pw) of x [B, Hq·sh, Wq·sw, C] (rows ph, ph + sh, …; columns pw, pw + sw, …) as [B, Hq, Wq, C]. */
+/** Phase (ph, pw) of x [N, Hq·sh, Wq·sw, C] (rows ph, ph + sh, …; columns pw, pw + sw, …) as [N, Hq, Wq, C]. */
 function phaseGrid(
   scope: KernelScope,
   x: TensorInfo,
   ph: number,
   pw: number,
-  g: ConvGeometry,
+  images: number,
   hq: number,
   wq: number,
+  sh: number,
+  sw: number,
 ): TensorInfo {
-  const { strideHeight: sh, strideWidth: sw } = g;
   if (sh === 1 && sw === 1) return x;
   const c = x.shape[3]!;
-  const rows = scope.reshape(x, [g.batch * hq, sh, wq, sw * c]);
+  const rows = scope.reshape(x, [images * hq, sh, wq, sw * c]);
   const picked = scope.run(
     'Slice',
     { x: rows },
-    { begin: [0, ph, 0, pw * c], size: [g.batch * hq, 1, wq, c] },
+    { begin: [0, ph, 0, pw * c], size: [images * hq, 1, wq, c] },
   );
   scope.free(rows);
-  const grid = scope.reshape(picked, [g.batch, hq, wq, c]);
+  const grid = scope.reshape(picked, [images, hq, wq, c]);
   scope.free(picked);
   return grid;
 }
