@@ -67,8 +67,9 @@ export interface BackendInfo {
  * Chooses, loads and initialises the fastest TF.js backend that is installed, and makes it able to
  * train: on wasm it registers the convolution gradient kernels TF.js lacks, and on wasm and cpu it
  * replaces slow gradient kernels with fast composites (see {@link registerTrainingKernels}); on every backend,
- * BatchNormalization layers backpropagate in closed form (see {@link registerBatchNormTraining}), and a stem
- * convolution skips its unused input gradient (see {@link registerInputConvTraining}).
+ * BatchNormalization layers backpropagate in closed form (see {@link registerBatchNormTraining}), a stem
+ * convolution skips its unused input gradient and a convolution with ReLU keeps one tensor instead of three
+ * while training (see {@link registerInputConvTraining}).
  *
  * @example
  * ```ts
