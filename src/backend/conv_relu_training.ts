@@ -4,8 +4,6 @@ import * as tf from '@tensorflow/tfjs-core';
 export interface Conv2dReluTrainingArgs {
   strides: [number, number];
   pad: 'same' | 'valid';
-  /** Whether x's gradient is wanted (false for a layer fed by the model input, where nothing uses it). */
-  inputGradient: boolean;
 }
 
 /**
@@ -31,49 +29,30 @@ export function conv2dReluTraining(
         { x: input, filter: w, bias: b },
         { strides, pad, dataFormat: 'NHWC', dilations: [1, 1], activation: 'relu' },
       ) as tf.Tensor4D;
-  const backward = (dy: tf.Tensor4D, y: tf.Tensor4D, input: tf.Tensor4D, w: tf.Tensor4D) => {
-    const masked = tf.mul(dy, tf.step(y)) as tf.Tensor4D;
-    const dw = tf
-      .engine()
-      .runKernel(
-        'Conv2DBackpropFilter',
-        { x: input, dy: masked },
-        { strides, pad, dataFormat: 'NHWC', filterShape: w.shape },
-      ) as tf.Tensor4D;
-    const db = tf.sum(masked, [0, 1, 2]) as tf.Tensor1D;
-    return { masked, dw, db };
-  };
-  if (args.inputGradient) {
-    const op = tf.customGrad((input, w, b, save) => {
-      const y = forward(input as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D);
-      (save as tf.GradSaveFunc)([input as tf.Tensor, w as tf.Tensor, y]);
-      return {
-        value: y,
-        gradFunc: (dy, saved) =>
-          tf.tidy(() => {
-            const [inputSaved, wSaved, ySaved] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
-            const { masked, dw, db } = backward(dy as tf.Tensor4D, ySaved, inputSaved, wSaved);
-            const dx = tf.conv2dTranspose(masked, wSaved, inputSaved.shape, strides, pad);
-            return [dx, dw, db];
-          }),
-      };
-    });
-    return op(x, filter, bias) as tf.Tensor4D;
-  }
-  // x is not an input of the taped op, so no gradient is asked for it; it is saved to outlive the forward pass.
-  // (Both gradFuncs run in a tidy: TF.js calls them outside one, so their temporaries would live to the step's end.)
-  const op = tf.customGrad((w, b, save) => {
-    const y = forward(x, w as tf.Tensor4D, b as tf.Tensor1D);
-    (save as tf.GradSaveFunc)([x, w as tf.Tensor, y]);
+  // The input's gradient is always computed: a customGrad's gradients are computed together, and whether x's is
+  // needed is not known here (a saliency map or Grad-CAM differentiates with respect to a layer's input).
+  const op = tf.customGrad((input, w, b, save) => {
+    const y = forward(input as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D);
+    (save as tf.GradSaveFunc)([input as tf.Tensor, w as tf.Tensor, y]);
     return {
       value: y,
+      // In a tidy: TF.js calls a customGrad's gradFunc outside one, so its temporaries would live to the step's end.
       gradFunc: (dy, saved) =>
         tf.tidy(() => {
           const [inputSaved, wSaved, ySaved] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
-          const { dw, db } = backward(dy as tf.Tensor4D, ySaved, inputSaved, wSaved);
-          return [dw, db];
+          const masked = tf.mul(dy, tf.step(ySaved)) as tf.Tensor4D;
+          const dx = tf.conv2dTranspose(masked, wSaved, inputSaved.shape, strides, pad);
+          const dw = tf
+            .engine()
+            .runKernel(
+              'Conv2DBackpropFilter',
+              { x: inputSaved, dy: masked },
+              { strides, pad, dataFormat: 'NHWC', filterShape: wSaved.shape },
+            ) as tf.Tensor4D;
+          const db = tf.sum(masked, [0, 1, 2]) as tf.Tensor1D;
+          return [dx, dw, db];
         }),
     };
   });
-  return op(filter, bias) as tf.Tensor4D;
+  return op(x, filter, bias) as tf.Tensor4D;
 }

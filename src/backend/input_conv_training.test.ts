@@ -103,16 +103,32 @@ describeEachBackend('registerInputConvTraining', () => {
     unregisterInputConvTraining();
     const plain = await gradients(model, x);
     const count = (k: string[], name: string) => k.filter((n) => n === name).length;
-    // TF.js: Conv2D, Add, Relu per layer; patched: the fused kernel, and no input gradient for the first layer.
+    // TF.js: Conv2D, Add, Relu per layer; patched: the fused kernel (and the first layer's input gradient too).
     expect(count(plain.kernels, 'Relu')).toBe(2);
     expect(count(patched.kernels, 'Relu')).toBe(0);
     expect(count(patched.kernels, 'FusedConv2D')).toBe(2);
-    expect(count(patched.kernels, 'Conv2DBackpropInput')).toBe(1);
+    expect(count(patched.kernels, 'Conv2DBackpropInput')).toBe(2);
     expect(patched.peakBytes).toBeLessThan(plain.peakBytes);
     expect(patched.grads).toHaveLength(plain.grads.length);
     for (const [i, g] of patched.grads.entries()) {
       expect(relativeError(g, plain.grads[i]!), `weight ${i}`).toBeLessThan(1e-5);
     }
+    // The gradient with respect to the model input (a saliency map) is the same too.
+    const saliency = () => {
+      const g = tf.grad((input: tf.Tensor) =>
+        tf.sum(tf.square(model.apply(input, { training: true }) as tf.Tensor)),
+      );
+      const out = g(x);
+      const values = out.dataSync() as Float32Array;
+      out.dispose();
+      return values;
+    };
+    registerInputConvTraining();
+    const patchedSaliency = saliency();
+    unregisterInputConvTraining();
+    const plainSaliency = saliency();
+    expect(plainSaliency.some((v) => v !== 0)).toBe(true);
+    expect(relativeError(patchedSaliency, plainSaliency)).toBeLessThan(1e-5);
     model.dispose();
     x.dispose();
   });

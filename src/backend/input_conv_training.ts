@@ -50,7 +50,6 @@ export function registerInputConvTraining(): boolean {
       return conv2dReluTraining(x, layer.kernel.read() as tf.Tensor4D, layer.bias!.read() as tf.Tensor1D, {
         strides: layer.strides as [number, number],
         pad: layer.padding as 'same' | 'valid',
-        inputGradient: !fedByModelInput(layer),
       });
     }
     const eligible =
