@@ -21,18 +21,16 @@ export function conv2dReluTraining(
   args: Conv2dReluTrainingArgs,
 ): tf.Tensor4D {
   const { strides, pad } = args;
-  const forward = (input: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D) =>
-    tf
-      .engine()
-      .runKernel(
-        'FusedConv2D',
-        { x: input, filter: w, bias: b },
-        { strides, pad, dataFormat: 'NHWC', dilations: [1, 1], activation: 'relu' },
-      ) as tf.Tensor4D;
   // The input's gradient is always computed: a customGrad's gradients are computed together, and whether x's is
   // needed is not known here (a saliency map or Grad-CAM differentiates with respect to a layer's input).
   const op = tf.customGrad((input, w, b, save) => {
-    const y = forward(input as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D);
+    const y = tf
+      .engine()
+      .runKernel(
+        'FusedConv2D',
+        { x: input as tf.Tensor, filter: w as tf.Tensor, bias: b as tf.Tensor },
+        { strides, pad, dataFormat: 'NHWC', dilations: [1, 1], activation: 'relu' },
+      ) as tf.Tensor4D;
     (save as tf.GradSaveFunc)([input as tf.Tensor, w as tf.Tensor, y]);
     return {
       value: y,
