@@ -32,7 +32,7 @@ let original: Call | undefined;
  * forward pass). The plain op's gradient is computed per input, and TF.js skips the input's when no weight
  * depends on it; when one does (a trainable layer before a nested backbone) it is still computed, so results are
  * the same either way. A Conv2D with bias and ReLU (VGG, AlexNet) runs in training as one taped op that keeps only
- * its output ({@link conv2dReluTraining}): TF.js splits it into three and keeps all three outputs, 1.35 GB of a
+ * its output (`conv2dReluTraining`): TF.js splits it into three and keeps all three outputs, 1.35 GB of a
  * VGG-16 step at batch 8. Inference keeps the fused kernel. Idempotent; `setupBackend` calls it.
  *
  * @returns whether this call installed it.
