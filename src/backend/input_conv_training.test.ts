@@ -114,19 +114,19 @@ describeEachBackend('registerInputConvTraining', () => {
       expect(relativeError(g, plain.grads[i]!), `weight ${i}`).toBeLessThan(1e-5);
     }
     // The gradient with respect to the model input (a saliency map) is the same too.
-    const saliency = () => {
+    const saliency = async () => {
       const g = tf.grad((input: tf.Tensor) =>
         tf.sum(tf.square(model.apply(input, { training: true }) as tf.Tensor)),
       );
       const out = g(x);
-      const values = out.dataSync() as Float32Array;
+      const values = (await out.data()) as Float32Array;
       out.dispose();
       return values;
     };
     registerInputConvTraining();
-    const patchedSaliency = saliency();
+    const patchedSaliency = await saliency();
     unregisterInputConvTraining();
-    const plainSaliency = saliency();
+    const plainSaliency = await saliency();
     expect(plainSaliency.some((v) => v !== 0)).toBe(true);
     expect(relativeError(patchedSaliency, plainSaliency)).toBeLessThan(1e-5);
     model.dispose();
