@@ -116,7 +116,7 @@ export function sharedIdentity(original: KernelConfig): KernelConfig {
   return { ...original, kernelFunc };
 }
 
-/** The column sums of `rows` (a power of two, > 1) × `cols` values, as one average pool times the count. */
+/** The column sums of `rows` (a power of two) × `cols` values, as one average pool times the count. */
 function sumOfPowerOfTwoRows(scope: KernelScope, x: TensorInfo, rows: number, cols: number): TensorInfo {
   const h = 2 ** Math.ceil(Math.log2(rows) / 2);
   const w = rows / h;
