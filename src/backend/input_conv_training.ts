@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { conv2dReluTraining } from './conv_relu_training.js';
+import { conv2dReluTraining, conv2dReluTrainingPerInput } from './conv_relu_training.js';
 
 /** The parts of tfjs-layers' Conv2D this patch reads (its fields are not in the public types). */
 interface ConvLayer {
@@ -33,7 +33,9 @@ let original: Call | undefined;
  * depends on it; when one does (a trainable layer before a nested backbone) it is still computed, so results are
  * the same either way. A Conv2D with bias and ReLU (VGG, AlexNet) runs in training as one taped op that keeps only
  * its output (`conv2dReluTraining`): TF.js splits it into three and keeps all three outputs, 1.35 GB of a
- * VGG-16 step at batch 8. Inference keeps the fused kernel. Idempotent; `setupBackend` calls it.
+ * VGG-16 step at batch 8; when that layer is fed by a model input (VGG's and AlexNet's first), each of its gradients
+ * is its own op (`conv2dReluTrainingPerInput`), so the 3-channel input gradient is skipped too. Inference keeps the
+ * fused kernel. Idempotent; `setupBackend` calls it.
  *
  * @returns whether this call installed it.
  * @throws Never.
@@ -47,7 +49,8 @@ export function registerInputConvTraining(): boolean {
     const layer = this as ConvLayer;
     if (reluEligible(layer)) {
       const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor4D;
-      return conv2dReluTraining(x, layer.kernel.read() as tf.Tensor4D, layer.bias!.read() as tf.Tensor1D, {
+      const op = fedByModelInput(layer) ? conv2dReluTrainingPerInput : conv2dReluTraining;
+      return op(x, layer.kernel.read() as tf.Tensor4D, layer.bias!.read() as tf.Tensor1D, {
         strides: layer.strides as [number, number],
         pad: layer.padding as 'same' | 'valid',
       });
