@@ -171,6 +171,23 @@ const CASES: (ConvCase & { label: string })[] = [
     stride: 2,
     pad: 'valid',
   },
+  // One image's grid above 3 × 3136 rows at stride 1: the filter gradient splits each image into bands of output
+  // rows (a shorter last band; 'valid' crops the last band).
+  {
+    label: '3×3/1 same, 2 images in 2 bands each, per-tap',
+    x: [2, 114, 112, 32],
+    filter: [3, 3, 32, 3],
+    stride: 1,
+    pad: 'same',
+  },
+  {
+    label: '3×3/1 same, bands of odd size, stacked taps',
+    x: [1, 119, 118, 3],
+    filter: [3, 3, 3, 4],
+    stride: 1,
+    pad: 'same',
+  },
+  { label: '3×3/1 valid, 3 bands', x: [1, 215, 120, 33], filter: [3, 3, 33, 2], stride: 1, pad: 'valid' },
 ];
 
 /** float32 kernels on GPUs accumulate in a different order (and WebGL may use reduced precision). */

@@ -1,5 +1,5 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { type ConvGeometry, imagesPerChunk } from './conv_info.js';
+import { CHUNK_ROWS, type ConvGeometry, imagesPerChunk } from './conv_info.js';
 import type { KernelScope } from './kernel_scope.js';
 
 /*
@@ -82,34 +82,32 @@ export function filterGradByTapViews(
   const phaseOf = (tap: number) => (Math.floor(tap / kw) % sh) * sw + ((tap % kw) % sw);
   const shift = (tap: number) => Math.floor(Math.floor(tap / kw) / sh) * wq + Math.floor((tap % kw) / sw);
   const phaseKeys = [...new Set(Array.from({ length: kh * kw }, (_, tap) => phaseOf(tap)))];
-  const perImage = hq * wq;
-  const step = imagesPerChunk(g);
   // Per tap (or for all taps at once, when stacked: key 0) the sum over chunks.
   const sums = new Map<number, TensorInfo>();
   const add = (key: number, value: TensorInfo) =>
     sums.set(key, accumulate(scope, sums.get(key) ?? null, value));
-  // Each chunk of images is padded on its own: padded copies of a whole layer (VGG's first block at batch 8:
-  // 2 × 105 MB) would sit on the heap next to the backward pass's other large tensors.
-  for (let b0 = 0; b0 < g.batch; b0 += step) {
-    const images = Math.min(step, g.batch - b0);
-    const grid = images * perImage;
-    const xImages = scope.view(x, b0 * g.inHeight * g.inWidth * ci, [images, g.inHeight, g.inWidth, ci]);
-    const xPadded = scope.padOrCrop(xImages, [
+  // Each chunk is padded on its own: padded copies of a whole layer (VGG's first block at batch 8: 2 × 105 MB)
+  // would sit on the heap next to the backward pass's other large tensors.
+  for (const { b0, images, o0, oRows } of chunksOf(g, hq * wq)) {
+    const hqChunk = oRows + (hq - g.outHeight);
+    const grid = images * hqChunk * wq;
+    const [xChunk, rowPad] = inputRows(scope, x, g, b0, images, o0 * sh - g.padTop, hqChunk * sh);
+    const xPadded = scope.padOrCrop(xChunk, [
       [0, 0],
-      [g.padTop, hq * sh - g.padTop - g.inHeight],
+      rowPad,
       [g.padLeft, wq * sw - g.padLeft - g.inWidth],
       [0, 1],
     ]);
-    scope.free(xImages);
-    const dyImages = scope.view(dy, b0 * g.outHeight * g.outWidth * co, [
+    scope.free(xChunk);
+    const dyImages = scope.view(dy, (b0 * g.outHeight + o0) * g.outWidth * co, [
       images,
-      g.outHeight,
+      oRows,
       g.outWidth,
       co,
     ]);
     const dyPadded = scope.padOrCrop(dyImages, [
       [0, 0],
-      [0, hq - g.outHeight],
+      [0, hqChunk - oRows],
       [0, wq - g.outWidth],
       [0, 0],
     ]);
@@ -118,7 +116,7 @@ export function filterGradByTapViews(
       scope.run('BatchMatMul', { a: lhs, b: dyChunk }, { transposeA: false, transposeB: false });
     // Phase `key` of the chunk, transposed to [Ci + 1, grid].
     const transposed = (key: number) => {
-      const phase = phaseGrid(scope, xPadded, Math.floor(key / sw), key % sw, images, hq, wq, sh, sw);
+      const phase = phaseGrid(scope, xPadded, Math.floor(key / sw), key % sw, images, hqChunk, wq, sh, sw);
       const flat = scope.view(phase, 0, [grid, ci + 1]);
       const xT = scope.transpose(flat, [1, 0]);
       scope.free(flat);
@@ -154,6 +152,76 @@ export function filterGradByTapViews(
   if (stackTaps) return sums.get(0)!;
   const perTap = Array.from({ length: kh * kw }, (_, tap) => sums.get(tap)!);
   return scope.run('Concat', perTap as never, { axis: 0 });
+}
+
+/** Rows of a product's inner size above which a stride-1 filter gradient splits each image into bands of rows. */
+const BAND_ROWS_ABOVE = 3 * CHUNK_ROWS;
+
+/** A chunk of the inner size: `images` whole images from `b0` on, or output rows [o0, o0 + oRows) of image b0. */
+interface Chunk {
+  b0: number;
+  images: number;
+  o0: number;
+  oRows: number;
+}
+
+/**
+ * The chunks of a filter gradient over phase grids of `perImage` pixels: whole images ({@link imagesPerChunk}),
+ * or, at stride 1 where one image's grid is larger than {@link BAND_ROWS_ABOVE}, bands of output rows of each
+ * image. XNNPACK streams the packed right operand once per block of left-operand rows without blocking the inner
+ * size, so a very long product is memory-bound: 64 × 51076 × 64 (VGG's 224² layers, one image) ran at 9.8 GMAC/s,
+ * in four blocks of the inner size at 11.9. A band's grid has the filter's extra rows too (at 224² in 6 bands, 4 %
+ * more products). Batch 8: VGG's 3×3 64 → 64 at 224², 1696 → 1468 ms; 128 → 128 at 112², 1536 → 1354 ms. A 7×7/2
+ * stem (3 extra phase rows a band) was 5 % slower in bands.
+ */
+function chunksOf(g: ConvGeometry, perImage: number): Chunk[] {
+  const chunks: Chunk[] = [];
+  const stride1 = g.strideHeight === 1 && g.strideWidth === 1;
+  if (perImage <= BAND_ROWS_ABOVE || !stride1) {
+    const step = imagesPerChunk(g);
+    for (let b0 = 0; b0 < g.batch; b0 += step) {
+      chunks.push({ b0, images: Math.min(step, g.batch - b0), o0: 0, oRows: g.outHeight });
+    }
+    return chunks;
+  }
+  const bands = Math.ceil(perImage / BAND_ROWS_ABOVE);
+  const rows = Math.ceil(g.outHeight / bands);
+  for (let b0 = 0; b0 < g.batch; b0++) {
+    for (let o0 = 0; o0 < g.outHeight; o0 += rows) {
+      chunks.push({ b0, images: 1, o0, oRows: Math.min(rows, g.outHeight - o0) });
+    }
+  }
+  return chunks;
+}
+
+/**
+ * Rows [start, start + count) of images b0… of x (negative or past the end: padding), as a view of the rows that
+ * exist and the [before, after] row padding that completes them. Several images are taken whole and cropped or
+ * padded by the padding (start ≤ 0 then).
+ */
+function inputRows(
+  scope: KernelScope,
+  x: TensorInfo,
+  g: ConvGeometry,
+  b0: number,
+  images: number,
+  start: number,
+  count: number,
+): [TensorInfo, [number, number]] {
+  const rowValues = g.inWidth * g.inChannels;
+  if (images > 1) {
+    const view = scope.view(x, b0 * g.inHeight * rowValues, [images, g.inHeight, g.inWidth, g.inChannels]);
+    return [view, [-start, start + count - g.inHeight]];
+  }
+  const first = Math.max(0, start);
+  const end = Math.min(g.inHeight, start + count);
+  const view = scope.view(x, (b0 * g.inHeight + first) * rowValues, [
+    1,
+    end - first,
+    g.inWidth,
+    g.inChannels,
+  ]);
+  return [view, [first - start, start + count - end]];
 }
 
 /** Phase (ph, pw) of x [N, Hq·sh, Wq·sw, C] (rows ph, ph + sh, …; columns pw, pw + sw, …) as [N, Hq, Wq, C]. */
