@@ -60,3 +60,38 @@ describeEachBackend('slice (wasm: without the whole-input copy; cpu: box copy)',
     tf.dispose([x, y]);
   });
 });
+
+// SplitV is replaced on wasm (slice_view.ts); each piece must be the slice the definition gives.
+const SPLITS: { shape: number[]; sizes: number[]; axis: number }[] = [
+  { shape: [2, 3, 4, 7], sizes: [2, 1, 4], axis: 3 }, // a concatenation's gradient: channels
+  { shape: [2, 3, 4, 7], sizes: [1, -1], axis: 1 },
+  { shape: [5, 4], sizes: [2, 0, 3], axis: 0 }, // an empty piece
+  { shape: [6], sizes: [3, 3], axis: -1 },
+];
+
+describeEachBackend('split (wasm: pieces copied straight from the heap)', () => {
+  for (const { shape, sizes, axis } of SPLITS) {
+    it(`[${shape}] into [${sizes}] along axis ${axis}, float32 and int32`, async () => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const values = Array.from({ length: n }, (_, i) => i * 5 - 11);
+      const ax = axis < 0 ? shape.length + axis : axis;
+      const known = sizes.filter((s) => s >= 0).reduce((a, b) => a + b, 0);
+      const resolved = sizes.map((s) => (s < 0 ? shape[ax]! - known : s));
+      for (const dtype of ['float32', 'int32'] as const) {
+        const x = tf.tensor(values, shape, dtype);
+        const pieces = await expectNoLeaks(() => tf.split(x, sizes, axis));
+        expect(pieces).toHaveLength(sizes.length);
+        let start = 0;
+        for (const [i, piece] of pieces.entries()) {
+          const begin = shape.map((_, d) => (d === ax ? start : 0));
+          const size = shape.map((d, k) => (k === ax ? resolved[i]! : d));
+          expect(piece.shape).toEqual(size);
+          expect(piece.dtype).toBe(dtype);
+          expect(Array.from(await piece.data())).toEqual(referenceSlice(values, shape, begin, size));
+          start += resolved[i]!;
+        }
+        tf.dispose([x, ...pieces]);
+      }
+    });
+  }
+});
