@@ -25,10 +25,10 @@ const STACK_TAPS_BELOW_CHANNELS = 32;
  * x is split once into its stride phases, each laid out [Ci, B, Hq, Wq], so every tap is a contiguous
  * slice of one phase (wasm's StridedSlice is 5× slower than Slice, and its rank-6 kernels are slower
  * still, so everything stays rank 4); a 1×1 filter needs no slice at all. The inner size is cut into chunks of
- * whole images ({@link CHUNK_ROWS}). Some shapes take another layout, measured faster there: stride-1 filters on
- * maps of ≤ 16 × 16 (taps sliced from x's NHWC layout); on wasm, where chunks and taps can be zero-copy views,
- * every 1×1 filter and stride-1 k×k filters on larger maps (filter_grad_by_views.ts); elsewhere a 1×1 filter
- * with more input than output channels over a large x (computed transposed).
+ * whole images ({@link CHUNK_ROWS}). Some shapes take another layout, measured faster there: on wasm, where chunks
+ * and taps can be zero-copy views, every 1×1 filter and k×k filters whose padded grid is at most 25 % larger than
+ * dy's (filter_grad_by_views.ts); elsewhere a 1×1 filter with more input than output channels over a large x
+ * (computed transposed).
  */
 export function conv2DBackpropFilterFromConv(
   x: TensorInfo,
@@ -47,20 +47,18 @@ export function conv2DBackpropFilterFromConv(
     const g = convGeometry(xNhwc.shape, filterShape, attrs);
     const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = g;
     const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && g.padTop === 0 && g.padLeft === 0;
-    const smallMap = g.outHeight * g.outWidth <= 256;
     if (scope.viewsShareMemory && kh === 1 && kw === 1) {
       const xGrid = pointwise ? xNhwc : strideGrid(scope, xNhwc, g);
       result = scope.reshape(pointwiseFilterGradByViews(scope, xGrid, dyNhwc, g), [...filterShape]);
       return result;
     }
     const stackTaps = kh * kw > 1 && g.inChannels < STACK_TAPS_BELOW_CHANNELS;
-    const nhwcTaps = sh === 1 && sw === 1 && kh * kw > 1 && !stackTaps && smallMap;
     // Tap windows run over a padded grid: taken where it is at most 25 % larger than dy's (AlexNet's 5×5 at 27²,
     // 32 % larger, was slower than slicing taps), or where the taps are stacked (fewer, larger products).
     const grid =
       ((g.outHeight + Math.floor((kh - 1) / sh)) * (g.outWidth + Math.floor((kw - 1) / sw))) /
       (g.outHeight * g.outWidth);
-    if (scope.viewsShareMemory && !nhwcTaps && (stackTaps || grid <= 1.25)) {
+    if (scope.viewsShareMemory && (stackTaps || grid <= 1.25)) {
       result = scope.reshape(filterGradByTapViews(scope, xNhwc, dyNhwc, g, stackTaps), [...filterShape]);
       return result;
     }
@@ -80,11 +78,6 @@ export function conv2DBackpropFilterFromConv(
       [g.padLeft, wq * sw - g.padLeft - g.inWidth],
       [0, 0],
     ]);
-    // Small maps (≤ 16 × 16): tap by tap in x's own layout (its rows are too short for cheap [Ci, …] tap slices).
-    if (sh === 1 && sw === 1 && kh * kw > 1 && g.inChannels >= STACK_TAPS_BELOW_CHANNELS && smallMap) {
-      result = scope.reshape(stride1TapsByMatMul(scope, xPadded, dyNhwc, g), [...filterShape]);
-      return result;
-    }
     const phases = new Map<number, TensorInfo>();
     const phase = (ph: number, pw: number) => {
       const key = ph * sw + pw;
@@ -220,60 +213,6 @@ function pointwiseFilterGradTransposed(
     }
   }
   return scope.transpose(scope.reshape(sum!, [g.outChannels, g.inChannels]), [1, 0]);
-}
-
-/**
- * A stride-1 k×k filter gradient tap by tap, dW[i, j]ᵀ = dyᵀ · X_ij, with each tap X_ij a slice of x in its own
- * NHWC layout ([rows, Ci], long contiguous runs) as the product's right operand and dy transposed once per chunk.
- * On maps of 14 × 14 and 7 × 7 (ResNet-50's last stages, batch 8) this is 5-10 % faster than [Ci, B, H, W] taps,
- * whose rows of 14 or 7 values make slicing slow; on larger maps it is slower (the taps are packed one by one).
- */
-function stride1TapsByMatMul(
-  scope: KernelScope,
-  xPadded: TensorInfo,
-  dy: TensorInfo,
-  g: ReturnType<typeof convGeometry>,
-): TensorInfo {
-  const { filterHeight: kh, filterWidth: kw } = g;
-  const perImage = g.outHeight * g.outWidth;
-  const step = imagesPerChunk(g);
-  const sums: (TensorInfo | null)[] = Array.from({ length: kh * kw }, () => null);
-  for (let b0 = 0; b0 < g.batch; b0 += step) {
-    const nb = Math.min(step, g.batch - b0);
-    const rows = nb * perImage;
-    const dyChunk =
-      nb === g.batch
-        ? dy
-        : scope.run(
-            'Slice',
-            { x: dy },
-            { begin: [b0, 0, 0, 0], size: [nb, g.outHeight, g.outWidth, g.outChannels] },
-          );
-    const dyT = scope.transpose(scope.reshape(dyChunk, [rows, g.outChannels]), [1, 0]);
-    if (dyChunk !== dy) scope.free(dyChunk);
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        const tap = scope.run(
-          'Slice',
-          { x: xPadded },
-          { begin: [b0, i, j, 0], size: [nb, g.outHeight, g.outWidth, g.inChannels] },
-        );
-        const product = scope.run(
-          'BatchMatMul',
-          { a: dyT, b: scope.reshape(tap, [rows, g.inChannels]) },
-          { transposeA: false, transposeB: false },
-        );
-        scope.free(tap);
-        const k = i * kw + j;
-        const prev = sums[k] ?? null;
-        sums[k] = prev === null ? product : scope.run('Add', { a: prev, b: product });
-        if (prev !== null) scope.free(prev, product);
-      }
-    }
-    scope.free(dyT);
-  }
-  const stacked = scope.run('Pack', sums as never, { axis: 0 });
-  return scope.transpose(stacked, [0, 2, 1]);
 }
 
 /**
