@@ -51,9 +51,10 @@ export function pointwiseFilterGradByViews(
 }
 
 /**
- * A k×k filter gradient with every tap a zero-copy window of x. Per chunk of images, x is padded to whole stride
- * periods and split into its stride phases (x itself at stride 1), each a grid of Hq × Wq =
- * (OH + ⌊(KH − 1)/sh⌋) × (OW + ⌊(KW − 1)/sw⌋) pixels, and dy is padded with zeros to the same grid. Each phase
+ * A k×k filter gradient with every tap a zero-copy window of x. Per chunk (whole images, or a band of one image's
+ * output rows: {@link chunksOf}), x is padded to whole stride periods and split into its stride phases (x itself at
+ * stride 1), each a grid of Hq × Wq = (OH + ⌊(KH − 1)/sh⌋) × (OW + ⌊(KW − 1)/sw⌋) pixels (OH: the chunk's output
+ * rows), and dy is padded with zeros to the same grid. Each phase
  * of the chunk is transposed to [Ci, L], L = images·Hq·Wq; tap (i, j) is then its phase (i mod sh, j mod sw) shifted by
  * s = ⌊i/sh⌋·Wq + ⌊j/sw⌋ along each row: the window of [Ci, L] values from element s on, rows L apart, is
  * exactly XNNPACK's [Ci, L] left operand. At grid positions outside dy's OH × OW the window holds other values

@@ -30,6 +30,7 @@ const CASES: { shape: number[]; begin: number[]; size: number[] }[] = [
   { shape: [2, 3, 4, 5], begin: [0, 0, 1, 1], size: [2, 3, 2, 4] },
   { shape: [2, 2, 3, 2, 3], begin: [1, 0, 1, 0, 1], size: [1, 2, 2, 2, 2] },
   { shape: [4, 5], begin: [2, 1], size: [0, 3] }, // empty
+  { shape: [3, 2, 40], begin: [1, 0, 2], size: [2, 2, 35] }, // runs of 32 values or more: one `set` each
 ];
 
 describeEachBackend('slice (wasm: without the whole-input copy; cpu: box copy)', () => {

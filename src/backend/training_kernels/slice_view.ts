@@ -102,7 +102,7 @@ export function sliceBoxCopyCpu(original: KernelConfig): KernelConfig {
  */
 const SHORT_RUN = 32;
 
-/** Copies the box `begin`/`size` of a row-major array into `out`, innermost runs as one `set` each. */
+/** Copies the box `begin`/`size` of a row-major array into `out`, innermost runs of {@link SHORT_RUN} or more as one `set` each. */
 function copyBox(
   x: Float32Array | Int32Array | Uint8Array,
   strides: number[],
