@@ -11,6 +11,7 @@ import { conv2DBackpropInputConfig } from './conv2d_backprop_input.js';
 import { withExplicitTranspose } from './mat_mul_transposed.js';
 import { maxPoolGradByWindows } from './max_pool_grad.js';
 import { sliceBoxCopyCpu, sliceWithoutCopy, splitVWithoutCopy } from './slice_view.js';
+import { transposeByTiles } from './transpose_by_tiles.js';
 
 /** Kernel functions this module registered, so a second call recognises them. */
 const ours = new WeakSet<object>();
@@ -22,7 +23,8 @@ const ours = new WeakSet<object>();
  *   convolution; `BatchMatMul` and `_FusedMatMul` with transposed operands (a dense layer's backward
  *   pass), which it runs 15-20× slower than the plain product; and `Sum`/`Mean` over leading axes, broadcast
  *   `Tile` and `Identity`, which a batch-norm backward pass calls hundreds of times (see broadcast_kernels.ts);
- *   `Slice` and `SplitV` (a concatenation's gradient) without their whole-input copies; `MaxPoolGrad`, whose loop revisits every window from every pixel.
+ *   `Slice` and `SplitV` (a concatenation's gradient) without their whole-input copies; `MaxPoolGrad`, whose loop revisits every window from every pixel;
+ *   `Transpose`, which moves one value at a time (matrix transposes go in SIMD tiles, see transpose_by_tiles.ts).
  * - cpu: `Conv2DBackpropFilter`, whose direct loop runs at ~0.01 GFLOP/s, 3-50× slower than the same
  *   gradient composed from the cpu backend's own Conv2D; `Slice`, which copies a box that is not one
  *   contiguous run element by element (~1 µs each).
@@ -41,6 +43,7 @@ export const TRAINING_KERNELS = {
     'SplitV',
     'MaxPoolGrad',
     'Cast',
+    'Transpose',
   ],
   cpu: ['Conv2DBackpropFilter', 'Slice'],
 } as const satisfies Record<string, readonly string[]>;
@@ -87,6 +90,7 @@ export function registerTrainingKernels(backend: TrainingKernelBackend): string[
       ['SplitV', splitVWithoutCopy],
       ['MaxPoolGrad', maxPoolGradByWindows],
       ['Cast', sharedSameDtypeCast],
+      ['Transpose', transposeByTiles],
     ];
     wrapAll(backend, wrappers, done);
   } else {

@@ -31,6 +31,8 @@ const CASES: { shape: number[]; begin: number[]; size: number[] }[] = [
   { shape: [2, 2, 3, 2, 3], begin: [1, 0, 1, 0, 1], size: [1, 2, 2, 2, 2] },
   { shape: [4, 5], begin: [2, 1], size: [0, 3] }, // empty
   { shape: [3, 2, 40], begin: [1, 0, 2], size: [2, 2, 35] }, // runs of 32 values or more: one `set` each
+  { shape: [3, 4, 5, 6], begin: [1, 1, 1, 1], size: [2, 2, 2, 5] }, // 4 levels: wasm walks the outer one in JS
+  { shape: [4, 5], begin: [0, 2], size: [4, 1] }, // a column: runs of one value
 ];
 
 describeEachBackend('slice (wasm: without the whole-input copy; cpu: box copy)', () => {

@@ -1,5 +1,6 @@
 import {
   backend_util,
+  type DataId,
   type KernelConfig,
   type KernelFunc,
   type SplitVAttrs,
@@ -7,11 +8,36 @@ import {
   type TensorInfo,
   util,
 } from '@tensorflow/tfjs-core';
+import { type CopyValuesModule, copyValuesModule } from './wasm/heap_module.js';
 
 /** What this kernel uses of tfjs-backend-wasm's BackendWasm (not exported as a type by the package). */
 interface WasmHeapBackend {
   makeOutput(shape: number[], dtype: string): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
+  dataIdMap: { get(dataId: DataId): { memoryOffset: number } | undefined };
+  wasm: unknown;
+}
+
+/**
+ * Copies the box `begin`/`size` of `x` into `out` (both on the wasm heap): with copy_values.wat's SIMD loop for
+ * 4-byte values where it instantiates, else from JS heap views.
+ */
+function copyBoxOnHeap(
+  backend: WasmHeapBackend,
+  x: TensorInfo,
+  strides: number[],
+  begin: number[],
+  size: number[],
+  out: TensorInfo,
+): void {
+  const simd = util.bytesPerElement(x.dtype) === 4 ? copyValuesModule(backend.wasm) : undefined;
+  const xAt = backend.dataIdMap.get(x.dataId)?.memoryOffset;
+  const outAt = backend.dataIdMap.get(out.dataId)?.memoryOffset;
+  if (simd !== undefined && xAt !== undefined && outAt !== undefined) {
+    copyBoxBySimd(simd, xAt, strides, begin, size, outAt);
+    return;
+  }
+  copyBox(backend.typedArrayFromHeap(x), strides, begin, size, backend.typedArrayFromHeap(out));
 }
 
 /**
@@ -29,9 +55,7 @@ export function sliceWithoutCopy(original: KernelConfig): KernelConfig {
     const [begin_, size_] = slice_util.parseSliceParams(x as never, begin, size) as [number[], number[]];
     // Allocate first: a malloc may grow the heap, which detaches views taken before it.
     const out = backend.makeOutput(size_, x.dtype);
-    const xVals = backend.typedArrayFromHeap(x);
-    const outVals = backend.typedArrayFromHeap(out);
-    copyBox(xVals, util.computeStrides(x.shape), begin_, size_, outVals);
+    copyBoxOnHeap(backend, x, util.computeStrides(x.shape), begin_, size_, out);
     return out;
   }) as KernelFunc;
   return { ...original, kernelFunc };
@@ -57,12 +81,11 @@ export function splitVWithoutCopy(original: KernelConfig): KernelConfig {
         x.dtype,
       ),
     );
-    // Heap views only after every allocation: a malloc may grow the heap, which detaches views taken before it.
-    const xVals = backend.typedArrayFromHeap(x);
+    // Copies only after every allocation: a malloc may grow the heap, which detaches views taken before it.
     const strides = util.computeStrides(x.shape);
     const begin = x.shape.map(() => 0);
     for (const [i, out] of outs.entries()) {
-      copyBox(xVals, strides, begin, out.shape, backend.typedArrayFromHeap(out));
+      copyBoxOnHeap(backend, x, strides, begin, out.shape, out);
       begin[$axis]! += sizes[i]!;
     }
     return outs;
@@ -142,6 +165,68 @@ function copyBox(
     }
     for (let d = inner - 1; d >= 0; d--) {
       if (++index[d]! < outer[d]!) break;
+      index[d] = 0;
+    }
+  }
+}
+
+/**
+ * The box `begin`/`size` of a row-major tensor of `strides` as [size, stride] levels, outermost first: axes of
+ * size 1 dropped, neighbours that are contiguous in memory merged, and the innermost level of stride 1 (a
+ * level of size 1 is added when the innermost axis is strided). Returns the offset of the box's first value too.
+ */
+export function boxLevels(
+  strides: number[],
+  begin: number[],
+  size: number[],
+): { base: number; levels: [number, number][] } {
+  let base = 0;
+  for (let d = 0; d < size.length; d++) base += begin[d]! * (strides[d] ?? 1);
+  const levels: [number, number][] = [];
+  for (let d = 0; d < size.length; d++) {
+    const n = size[d]!;
+    const stride = strides[d] ?? 1;
+    if (n === 1) continue;
+    const last = levels[levels.length - 1];
+    // The previous level steps over exactly this one: one level of both.
+    if (last !== undefined && last[1] === n * stride) levels[levels.length - 1] = [last[0] * n, stride];
+    else levels.push([n, stride]);
+  }
+  const inner = levels[levels.length - 1];
+  if (inner === undefined || inner[1] !== 1) levels.push([1, 1]);
+  return { base, levels };
+}
+
+/**
+ * The box copy in copy_values.wat, which walks three levels (planes, rows, run); levels further out are walked
+ * here, one call per plane block.
+ */
+function copyBoxBySimd(
+  simd: CopyValuesModule,
+  xAt: number,
+  strides: number[],
+  begin: number[],
+  size: number[],
+  outAt: number,
+): void {
+  if (size.some((n) => n === 0)) return;
+  const { base, levels } = boxLevels(strides, begin, size);
+  while (levels.length < 3) levels.unshift([1, 0]);
+  const [[planes, planeStride], [rows, rowStride], [run]] = levels.slice(-3) as [
+    [number, number],
+    [number, number],
+    [number, number],
+  ];
+  const outer = levels.slice(0, -3);
+  const block = planes * rows * run;
+  const index = outer.map(() => 0);
+  const blocks = outer.reduce((p, [n]) => p * n, 1);
+  for (let o = 0; o < blocks; o++) {
+    let offset = base;
+    for (let d = 0; d < outer.length; d++) offset += index[d]! * outer[d]![1];
+    simd.copyBox(xAt + 4 * offset, outAt + 4 * o * block, planes, planeStride, rows, rowStride, run);
+    for (let d = outer.length - 1; d >= 0; d--) {
+      if (++index[d]! < outer[d]![0]) break;
       index[d] = 0;
     }
   }
