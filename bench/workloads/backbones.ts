@@ -94,11 +94,13 @@ export async function benchBackbones(ctx: BenchContext): Promise<void> {
     }
   }
   try {
-    // First every forward pass and the smaller batches' training steps; then the batch-8 training steps,
-    // which may run the wasm heap out of memory. wasm is unusable after that (later allocations fail or
-    // crash the process), so the cases after a failure are skipped.
+    // First the smaller batches' cases; then, backbone by backbone, the batch-8 forward pass and training
+    // step on one model, one right after the other, so that a machine whose speed drifts over the run (shared
+    // cores) moves both alike and the ratio holds. A batch-8 training step may run the wasm heap out of
+    // memory; wasm is unusable after that (later allocations fail or crash the process), so the cases after a
+    // failure are skipped.
     let failed: string | undefined;
-    for (const phase of ['main', 'train8'] as const) {
+    for (const phase of ['main', 'batch8'] as const) {
       for (const net of selected) {
         failed = await benchOne(ctx, net, xs, ys, phase, failed);
       }
@@ -114,15 +116,14 @@ async function benchOne(
   net: BenchBackbone,
   xs: Map<number, tf.Tensor>,
   ys: Map<number, tf.Tensor>,
-  phase: 'main' | 'train8',
+  phase: 'main' | 'batch8',
   failedBefore: string | undefined,
 ): Promise<string | undefined> {
   const failed = failedBefore;
+  const inPhase = batches(ctx, net).filter((b) => (phase === 'main') === (b !== BATCH));
   const cases = [
-    ...(phase === 'main' ? batches(ctx, net).map((b) => ({ b, training: false })) : []),
-    ...batches(ctx, net)
-      .filter((b) => (phase === 'main') === (b !== BATCH))
-      .map((b) => ({ b, training: true })),
+    ...inPhase.map((b) => ({ b, training: false })),
+    ...inPhase.map((b) => ({ b, training: true })),
   ].filter(({ b, training }) => ctx.selected(training ? trainName(net, b) : predictName(net, b)));
   if (cases.length === 0) return failed;
   if (failed !== undefined) {
