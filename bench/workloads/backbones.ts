@@ -5,7 +5,7 @@ import type { BenchContext, CaseSpec } from '../context.js';
 import { modelGflopPerImage } from '../flops.js';
 import type { Step } from '../harness.js';
 
-/** Train-step / forward time every backbone should stay under on wasm. */
+/** Train-step / forward time every backbone should stay under on wasm at batch 8. */
 export const TRAIN_FORWARD_TARGET = 3.5;
 
 /**
@@ -188,7 +188,8 @@ async function benchOne(
             to: `${net}.predict.bs${b}`,
             label: 'train/fwd',
             speedup: false,
-            target: TRAIN_FORWARD_TARGET,
+            // The target is set at batch 8 (issue #4); ResNet-50's batch 1 and 2 are there for PyTorch's figures.
+            ...(b === BATCH ? { target: TRAIN_FORWARD_TARGET } : {}),
           },
           torch: `${net} train step bs=${b}`,
           note: cpu ? `${note}; ${cpuNote}` : note,

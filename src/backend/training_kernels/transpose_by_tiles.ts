@@ -1,4 +1,5 @@
 import type { DataId, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { BackendError } from '../../errors.js';
 import { copyValuesModule } from './wasm/heap_module.js';
 
 /** What this kernel uses of tfjs-backend-wasm's BackendWasm (not exported as a type by the package). */
@@ -32,7 +33,7 @@ export function transposeByTiles(original: KernelConfig): KernelConfig {
     const xAt = backend.dataIdMap.get(x.dataId)?.memoryOffset;
     const outAt = backend.dataIdMap.get(out.dataId)?.memoryOffset;
     if (xAt === undefined || outAt === undefined) {
-      throw new Error('transposeByTiles: a tensor has no heap memory.');
+      throw new BackendError('wasm', 'Transpose: a tensor has no memory on the wasm heap.', []);
     }
     simd.transpose(xAt, outAt, matrices.batch, matrices.rows, matrices.cols);
     return out;
