@@ -175,7 +175,7 @@ function copyBox(
  * size 1 dropped, neighbours that are contiguous in memory merged, and the innermost level of stride 1 (a
  * level of size 1 is added when the innermost axis is strided). Returns the offset of the box's first value too.
  */
-export function boxLevels(
+function boxLevels(
   strides: number[],
   begin: number[],
   size: number[],
